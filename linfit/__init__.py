@@ -1,0 +1,77 @@
+"""linfit: training ``y = W·x + b`` with TensorFlow 2, as a readable, tested reference.
+
+The modules read in pipeline order: :mod:`~linfit.data` makes points,
+:mod:`~linfit.model` holds the line, :mod:`~linfit.loss` scores it,
+:mod:`~linfit.step` improves it once, :mod:`~linfit.loop` repeats that into a
+:class:`~linfit.history.History`, and :mod:`~linfit.metrics` judges the result.
+:mod:`~linfit.reference` is the NumPy float64 oracle everything is checked
+against and :mod:`~linfit.bounds` says how close "agrees" must be.
+:mod:`~linfit.plots` draws the figures (it imports matplotlib on first use).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+from typing import Any
+
+from linfit import bounds, reference
+from linfit.data import load_csv, synthesize
+from linfit.errors import DataFileError, InputTypeError, InputValueError, LinfitError
+from linfit.history import History
+from linfit.loop import train
+from linfit.loss import l2_gradient, l2_loss
+from linfit.metrics import (
+    StreamingMAE,
+    StreamingMSE,
+    StreamingR2,
+    mae,
+    mse,
+    parameter_error,
+    r2,
+)
+from linfit.model import LinearModel
+from linfit.reference import least_squares, stable_learning_rate
+from linfit.step import gradient_step, loss_and_gradients
+
+try:
+    __version__ = _metadata.version("linfit")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DataFileError",
+    "History",
+    "InputTypeError",
+    "InputValueError",
+    "LinearModel",
+    "LinfitError",
+    "StreamingMAE",
+    "StreamingMSE",
+    "StreamingR2",
+    "__version__",
+    "bounds",
+    "gradient_step",
+    "l2_gradient",
+    "l2_loss",
+    "least_squares",
+    "load_csv",
+    "loss_and_gradients",
+    "mae",
+    "mse",
+    "parameter_error",
+    "plots",
+    "r2",
+    "reference",
+    "stable_learning_rate",
+    "synthesize",
+    "train",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # `linfit.plots` imports matplotlib, so it is loaded only when asked for.
+    if name == "plots":
+        import importlib
+
+        return importlib.import_module("linfit.plots")
+    raise AttributeError(f"module 'linfit' has no attribute {name!r}")

@@ -1,0 +1,203 @@
+"""How far float32 results may lie from the exact ones, and why.
+
+Every tolerance in linfit's tests comes from this module, so each is a
+statement that can be checked rather than a number that happened to pass.
+The model is the standard one for floating-point arithmetic: each operation
+on float32 values returns the exact result times ``(1 + δ)`` with
+``|δ| ≤ u = 2⁻²⁴``, and ``k`` roundings in a row stay within
+
+    γ_k = k·u / (1 − k·u).
+
+A sum of ``n`` terms computed in *any* order is off by at most
+``γ_{n−1} · Σ |terms|``. That scale is what matters: near the optimum the
+gradient is almost 0 while the terms summed to get it are not, so a relative
+error ``|g − g*| / |g*|`` means nothing there. All bounds below are absolute
+and scaled by the sum of absolute values.
+
+The magnitude of point ``i`` at parameters ``(w, b)`` is
+``M_i = |w·x_i| + |b| + |y_i|``, which bounds the residual ``|w·x_i + b − y_i|``
+and every partial result on the way to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from linfit import reference
+
+__all__ = [
+    "UNIT_ROUNDOFF",
+    "descent_allowance",
+    "gamma",
+    "gradient_error_bound",
+    "loss_error_bound",
+    "step_error_bound",
+    "trajectory_error_bound",
+]
+
+UNIT_ROUNDOFF = 2.0**-24
+"""Unit roundoff ``u`` of float32 (round to nearest)."""
+
+ROUNDINGS_PER_TERM = 8
+"""Roundings allowed per term on top of the ``n − 1`` of the sum.
+
+Counted for the worst formulation linfit uses, the tape's backward pass:
+3 for the residual ``w·x + b − y``, 1 for the reciprocal ``1/n``, 1 for
+``(1/n)·2r``, 1 for the product with ``x``, 1 for the final division or
+scaling, plus 1 to spare. The analytic formula needs 5; the loss needs 7
+(3 + 2 for squaring a perturbed residual + 1 division + 1 to spare).
+"""
+
+
+def gamma(k: float) -> float:
+    """``γ_k = k·u / (1 − k·u)`` for float32; infinite once ``k·u ≥ 1``."""
+    ku = k * UNIT_ROUNDOFF
+    return ku / (1.0 - ku) if ku < 1.0 else float("inf")
+
+
+def _magnitudes(w: float, b: float, x: np.ndarray, y: np.ndarray, slack: float = 0.0) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    return (abs(float(w)) + slack) * np.abs(x) + (abs(float(b)) + slack) + np.abs(y)
+
+
+def loss_error_bound(w: float, b: float, x: Any, y: Any) -> float:
+    """Bound on ``|computed float32 loss − exact loss|`` at float32 ``(w, b)``.
+
+    ``γ_{n+8} · mean(M_i²)``: each squared residual is off by at most about
+    ``γ_7 · M_i²`` and the mean adds ``γ_{n}``.
+    """
+    magnitudes = _magnitudes(w, b, x, y)
+    n = magnitudes.size
+    return gamma(n + ROUNDINGS_PER_TERM) * float(np.mean(magnitudes**2))
+
+
+def gradient_error_bound(w: float, b: float, x: Any, y: Any) -> tuple[float, float]:
+    """Componentwise bound on ``|computed float32 gradient − exact gradient|``.
+
+    ``γ_{n+8} · (2/n) Σ |x_i| M_i`` for ``∂L/∂w`` and ``γ_{n+8} · (2/n) Σ M_i``
+    for ``∂L/∂b``; it holds for the analytic formula and for the gradient that
+    ``tf.GradientTape`` builds, whatever order the sums are taken in.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    magnitudes = _magnitudes(w, b, x, y)
+    g = gamma(x.size + ROUNDINGS_PER_TERM)
+    return g * 2.0 * float(np.mean(np.abs(x) * magnitudes)), g * 2.0 * float(np.mean(magnitudes))
+
+
+def step_error_bound(
+    w: float, b: float, x: Any, y: Any, learning_rate: float, *, slack: float = 0.0
+) -> float:
+    """Bound on how far one float32 step lands from the exact step (2-norm in ``(w, b)``).
+
+    The float32 step ``p ← p − fl(lr)·ĝ`` errs through the gradient
+    (``lr ·`` :func:`gradient_error_bound`), the rounding of the learning rate
+    and of the product (``2u·lr·|g|``) and the rounding of the new parameter
+    (``u·|p_new|``).
+
+    Args:
+        w: Slope before the step.
+        b: Intercept before the step.
+        x: Inputs of the batch the step uses.
+        y: Targets of the batch.
+        learning_rate: The step size.
+        slack: Uncertainty already present in ``w`` and ``b`` (added to their
+            magnitudes), for use along a perturbed trajectory.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    magnitudes = _magnitudes(w, b, x, y, slack)
+    g = gamma(x.size + ROUNDINGS_PER_TERM)
+    grad_bound = np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)]) * g
+    grad_size = np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
+    new_params = np.array([abs(float(w)), abs(float(b))]) + slack + learning_rate * grad_size
+    per_component = (
+        learning_rate * grad_bound
+        + 2 * UNIT_ROUNDOFF * learning_rate * grad_size
+        + UNIT_ROUNDOFF * new_params
+    )
+    return float(np.linalg.norm(per_component))
+
+
+def descent_allowance(
+    x: Any,
+    y: Any,
+    learning_rate: float,
+    before: tuple[float, float],
+    after: tuple[float, float],
+) -> float:
+    """How much a computed full-batch loss may *rise* in one float32 step.
+
+    For ``learning_rate ≤ 2/L`` the exact step never raises the exact loss.
+    The float32 step deviates from it by ``Δ ≤`` :func:`step_error_bound`;
+    since the loss is quadratic with gradient ``g`` and Hessian ``H``
+    (``‖H‖ = L``), that deviation raises the exact loss by at most
+    ``3‖g‖Δ + ½LΔ²``. Each of the two computed losses is off by at most
+    :func:`loss_error_bound`. The sum is the allowance; conversely, whenever
+    the exact decrease exceeds it, the computed loss must strictly fall.
+
+    Args:
+        x: Inputs.
+        y: Targets.
+        learning_rate: Step size, at most ``2/L``.
+        before: ``(w, b)`` before the step (float32 values).
+        after: ``(w, b)`` after the step.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    top_eigenvalue = float(np.linalg.eigvalsh(reference.hessian(x))[-1])
+    delta = step_error_bound(before[0], before[1], x, y, learning_rate)
+    grad_norm = float(np.linalg.norm(reference.gradient(float(before[0]), float(before[1]), x, y)))
+    return (
+        loss_error_bound(*before, x, y)
+        + loss_error_bound(*after, x, y)
+        + 3.0 * grad_norm * delta
+        + 0.5 * top_eigenvalue * delta**2
+    )
+
+
+def trajectory_error_bound(
+    x: Any,
+    y: Any,
+    *,
+    epochs: int,
+    learning_rate: float,
+    w: float = 5.0,
+    b: float = 0.0,
+    batch_size: int | None = None,
+) -> np.ndarray:
+    """Bound on the distance between a float32 trajectory and the float64 one.
+
+    Both start from the same ``(w, b)`` on the same (float32-representable)
+    data. The loss is quadratic, so an error ``e`` in the parameters evolves
+    exactly as ``e ← (I − lr·H_batch) e + δ`` where ``δ`` is the rounding of
+    the step (:func:`step_error_bound`). ``I − lr·H`` is symmetric with norm
+    ``ρ = max |1 − lr·λ_i|``, hence ``‖e‖ ← ρ·‖e‖ + δ`` bounds the error. For
+    learning rates below ``2/L`` we have ``ρ ≤ 1`` and errors never grow faster
+    than they are made.
+
+    Returns:
+        float64 array of length ``epochs + 1``: the bound on the 2-norm of the
+        ``(w, b)`` difference at each History row (at row 0, the rounding of
+        the starting point to float32, usually 0).
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    slices = reference.batch_slices(x.size, batch_size)
+    contraction = []
+    for batch in slices:
+        eigenvalues = np.linalg.eigvalsh(reference.hessian(x[batch]))
+        contraction.append(float(np.max(np.abs(1.0 - learning_rate * eigenvalues))))
+    w, b = float(w), float(b)
+    # A starting point that float32 cannot hold exactly is rounded first.
+    error = float(np.hypot(w - float(np.float32(w)), b - float(np.float32(b))))
+    bounds = [error]
+    for _ in range(epochs):
+        for batch, rho in zip(slices, contraction):
+            delta = step_error_bound(w, b, x[batch], y[batch], learning_rate, slack=error)
+            error = rho * error + delta
+            w, b = reference.step(w, b, x[batch], y[batch], learning_rate)
+        bounds.append(error)
+    return np.asarray(bounds)

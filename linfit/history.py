@@ -1,0 +1,118 @@
+"""What training records: one row per epoch, starting with the untrained model.
+
+Row ``k`` of a :class:`History` is the state of the model after ``k`` epochs:
+``w[k]`` and ``b[k]`` are the parameters at that moment and ``loss[k]`` is
+the full-data loss *at those parameters*. Row 0 is the untrained model, and
+``epochs`` of training give ``epochs + 1`` rows.
+
+The seeds printed the loss computed inside the step next to the parameters
+recorded after it, so their lines paired the loss of one state with the
+weights of another. Here a row never mixes two states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["History", "format_row"]
+
+
+def format_row(epoch: int, w: float, b: float, loss: float) -> str:
+    """Format one row the way the seeds printed it.
+
+    Example:
+        >>> format_row(0, 5.0, 0.0, 10.301712)
+        'Epoch  0: W=5.00 b=0.00, loss=10.30171'
+    """
+    return f"Epoch {epoch:2d}: W={w:1.2f} b={b:1.2f}, loss={loss:2.5f}"
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """The trajectory of one training run.
+
+    Attributes:
+        epoch: ``int64`` array ``[0, 1, ..., epochs]``.
+        w: Slope after each epoch, shape ``(epochs + 1,)``.
+        b: Intercept after each epoch, shape ``(epochs + 1,)``.
+        loss: Full-data L2 loss at ``(w[k], b[k])``, shape ``(epochs + 1,)``.
+
+    The dtype of ``w``, ``b`` and ``loss`` is the dtype training ran in:
+    float32 for :func:`linfit.train`, float64 for the reference.
+    """
+
+    epoch: np.ndarray
+    w: np.ndarray
+    b: np.ndarray
+    loss: np.ndarray
+
+    def __post_init__(self) -> None:
+        lengths = {len(self.epoch), len(self.w), len(self.b), len(self.loss)}
+        if len(lengths) != 1:
+            raise ValueError(f"History columns differ in length: {sorted(lengths)}")
+        for column in (self.epoch, self.w, self.b, self.loss):
+            column.setflags(write=False)
+
+    @classmethod
+    def from_rows(cls, w: Any, b: Any, loss: Any, dtype: Any = np.float32) -> History:
+        """Build a History from per-epoch sequences of equal length.
+
+        Args:
+            w: Slopes, row 0 first.
+            b: Intercepts.
+            loss: Losses.
+            dtype: NumPy dtype of the float columns.
+        """
+        w_array = np.asarray(w, dtype=dtype)
+        return cls(
+            epoch=np.arange(len(w_array), dtype=np.int64),
+            w=w_array,
+            b=np.asarray(b, dtype=dtype),
+            loss=np.asarray(loss, dtype=dtype),
+        )
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs trained (one less than the number of rows)."""
+        return len(self) - 1
+
+    @property
+    def final(self) -> dict[str, float]:
+        """The last row as ``{"w": ..., "b": ..., "loss": ...}`` of Python floats."""
+        return {"w": float(self.w[-1]), "b": float(self.b[-1]), "loss": float(self.loss[-1])}
+
+    def to_dict(self) -> dict[str, list[float] | list[int]]:
+        """Columns as lists of Python numbers, ready for ``json.dumps``.
+
+        Python floats print with enough digits (``repr``) to convert back to
+        exactly the same value, so no precision is lost in JSON.
+        """
+        return {
+            "epoch": [int(k) for k in self.epoch],
+            "w": [float(v) for v in self.w],
+            "b": [float(v) for v in self.b],
+            "loss": [float(v) for v in self.loss],
+        }
+
+    def lines(self) -> list[str]:
+        """Every row formatted with :func:`format_row`."""
+        return [
+            format_row(int(k), float(w), float(b), float(loss))
+            for k, w, b, loss in zip(self.epoch, self.w, self.b, self.loss)
+        ]
+
+    def equals(self, other: History) -> bool:
+        """Whether two histories are bit-for-bit identical (dtype included)."""
+        return all(
+            a.dtype == c.dtype and a.shape == c.shape and a.tobytes() == c.tobytes()
+            for a, c in zip(
+                (self.epoch, self.w, self.b, self.loss),
+                (other.epoch, other.w, other.b, other.loss),
+            )
+        )

@@ -1,0 +1,159 @@
+"""The training loop: repeat the gradient step and write down what happened.
+
+:func:`train` is the seeds' loop made exact. Each epoch it records the state
+of the model, then updates it. With the full batch (the default) one epoch is
+one gradient step, and the loss that the step computes *before* its update is
+exactly the loss of the recorded state, so recording it costs nothing. After
+the last epoch one more forward pass measures the loss of the final state.
+See :mod:`linfit.history` for what a row means.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Literal
+
+from tqdm.auto import tqdm
+
+from linfit._tensorflow import tf
+from linfit.errors import InputTypeError, InputValueError
+from linfit.history import History, format_row
+from linfit.loss import l2_loss
+from linfit.model import LinearModel
+from linfit.step import gradient_step
+from linfit.validation import as_data, check_batch_size, check_epochs, check_learning_rate
+
+__all__ = ["Callback", "Mode", "train"]
+
+Mode = Literal["eager", "function"]
+"""How each step runs: ``"eager"`` op by op in Python, or ``"function"`` as a
+``tf.function`` graph traced once. Both give bit-identical results on CPU."""
+
+Callback = Callable[[int, float, float, float], object]
+"""Called as ``callback(epoch, w, b, loss)`` for every History row, in order."""
+
+PROGRESS_BAR_MIN_EPOCHS = 1000
+"""With ``progress=None``, a progress bar appears from this many epochs on
+(and only when stderr is a terminal)."""
+
+
+def _check_model(model: object) -> LinearModel:
+    if not isinstance(model, tf.Module) or not hasattr(model, "w") or not hasattr(model, "b"):
+        raise InputTypeError(
+            f"model must be a linfit.LinearModel (a tf.Module with variables w and b), "
+            f"got {type(model).__name__}"
+        )
+    if not model.trainable_variables:
+        raise InputValueError(
+            "model has no trainable variables, so training would change nothing; "
+            "create its w and b as trainable tf.Variables"
+        )
+    return model  # type: ignore[return-value]
+
+
+def train(
+    model: LinearModel,
+    x: object,
+    y: object,
+    *,
+    epochs: int,
+    learning_rate: float,
+    batch_size: int | None = None,
+    callback: Callback | None = None,
+    verbose: bool = False,
+    progress: bool | None = None,
+    mode: Mode = "eager",
+) -> History:
+    """Train ``model`` on ``(x, y)`` by gradient descent on the L2 loss.
+
+    Each epoch visits the data once. With ``batch_size=None`` (full batch)
+    an epoch is a single step; with ``batch_size=B`` the data is cut, in
+    order, into ``ceil(N / B)`` consecutive batches (the last may be shorter)
+    and the epoch takes one step per batch.
+
+    Args:
+        model: The model to train; it is updated in place.
+        x: Inputs, shape ``(N,)`` or ``(N, 1)``, any real dtype (converted to
+            float32, see :mod:`linfit.validation`).
+        y: Targets, same length as ``x``.
+        epochs: Number of passes over the data, ``>= 0``.
+        learning_rate: Step size, finite and ``> 0``. Full-batch descent is
+            stable below :func:`linfit.reference.stable_learning_rate`.
+        batch_size: Points per step; ``None`` means all ``N``.
+        callback: Called as ``callback(epoch, w, b, loss)`` with each row.
+        verbose: Print each row in the seeds' format to stdout.
+        progress: Show a tqdm progress bar. ``None`` shows one for runs of at
+            least 1000 epochs when stderr is a terminal.
+        mode: ``"eager"`` or ``"function"`` (the step compiled with
+            ``tf.function``).
+
+    Returns:
+        A float32 :class:`~linfit.history.History` with ``epochs + 1`` rows;
+        row ``k`` is the state after ``k`` epochs and its full-data loss.
+
+    Raises:
+        InputTypeError: If an argument has the wrong type.
+        InputValueError: If an argument has a value that cannot be used.
+
+    Example:
+        >>> from linfit import LinearModel, synthesize, train
+        >>> x, y = synthesize()
+        >>> history = train(LinearModel(), x, y, epochs=10, learning_rate=0.1)
+        >>> len(history), history.epoch[-1]
+        (11, np.int64(10))
+    """
+    model = _check_model(model)
+    x_data, y_data = as_data(x, y)
+    epochs = check_epochs(epochs)
+    learning_rate = check_learning_rate(learning_rate)
+    n = len(x_data)
+    batch_size = check_batch_size(batch_size, n)
+    if mode not in ("eager", "function"):
+        raise InputValueError(f"mode must be 'eager' or 'function', got {mode!r}")
+
+    x_all = tf.constant(x_data)
+    y_all = tf.constant(y_data)
+    rate = tf.constant(learning_rate, dtype=tf.float32)
+
+    def full_data_loss() -> tf.Tensor:
+        return l2_loss(model(x_all), y_all)
+
+    step = gradient_step
+    measure = full_data_loss
+    if mode == "function":
+        step = tf.function(gradient_step)
+        measure = tf.function(full_data_loss)
+
+    batches = [
+        (x_all[start : start + batch_size], y_all[start : start + batch_size])
+        for start in range(0, n, batch_size)
+    ]
+    ws: list[float] = []
+    bs: list[float] = []
+    losses: list[float] = []
+
+    def record(w: float, b: float, loss: float) -> None:
+        w, b, loss = float(w), float(b), float(loss)
+        epoch = len(ws)
+        ws.append(w)
+        bs.append(b)
+        losses.append(loss)
+        if verbose:
+            print(format_row(epoch, w, b, loss), flush=True)
+        if callback is not None:
+            callback(epoch, w, b, loss)
+
+    if progress is None:
+        progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
+    for _ in tqdm(range(epochs), disable=not progress, desc="training", unit="epoch"):
+        w_before, b_before = model.w.numpy(), model.b.numpy()
+        if len(batches) == 1:
+            loss_before = step(model, x_all, y_all, rate)
+        else:
+            loss_before = measure()
+            for x_batch, y_batch in batches:
+                step(model, x_batch, y_batch, rate)
+        record(w_before, b_before, loss_before.numpy())
+    record(model.w.numpy(), model.b.numpy(), measure().numpy())
+    return History.from_rows(ws, bs, losses, dtype="float32")

@@ -1,0 +1,143 @@
+"""The oracle: the same training in plain NumPy, in float64 by default.
+
+Everything here is written for clarity, not speed, and uses nothing but
+NumPy, so it can be read without knowing TensorFlow. The tests compare the
+TensorFlow code against these functions, and a port to another framework
+should reproduce :func:`train` exactly (in the same precision) or within the
+bounds of :mod:`linfit.bounds` (in another precision or summation order).
+
+The algorithm, for data ``x, y`` of length ``n`` and learning rate ``lr``:
+
+1. ``r = w * x + b - y`` (elementwise residuals)
+2. ``loss = mean(r ** 2)``; ``grad_w = 2 * mean(r * x)``; ``grad_b = 2 * mean(r)``
+3. ``w = w - lr * grad_w``; ``b = b - lr * grad_b``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from linfit.history import History
+
+__all__ = [
+    "gradient",
+    "hessian",
+    "least_squares",
+    "loss",
+    "stable_learning_rate",
+    "step",
+    "train",
+]
+
+
+def loss(w: float, b: float, x: np.ndarray, y: np.ndarray) -> float:
+    """L2 loss ``mean((w * x + b - y) ** 2)`` in the precision of the inputs.
+
+    Args:
+        w: Slope.
+        b: Intercept.
+        x: Inputs, shape ``(n,)``.
+        y: Targets, shape ``(n,)``.
+    """
+    residual = w * x + b - y
+    return np.mean(residual * residual)
+
+
+def gradient(w: float, b: float, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Analytic gradient ``(2 mean(r x), 2 mean(r))`` of :func:`loss`, ``r = w x + b - y``."""
+    residual = w * x + b - y
+    return 2 * np.mean(residual * x), 2 * np.mean(residual)
+
+
+def step(
+    w: float, b: float, x: np.ndarray, y: np.ndarray, learning_rate: float
+) -> tuple[float, float]:
+    """One gradient-descent step; returns the new ``(w, b)``."""
+    grad_w, grad_b = gradient(w, b, x, y)
+    return w - learning_rate * grad_w, b - learning_rate * grad_b
+
+
+def batch_slices(n: int, batch_size: int | None) -> list[slice]:
+    """The consecutive, unshuffled batches of one epoch, as slices of ``range(n)``."""
+    size = n if batch_size is None else batch_size
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def train(
+    x: Any,
+    y: Any,
+    *,
+    epochs: int,
+    learning_rate: float,
+    w: float = 5.0,
+    b: float = 0.0,
+    batch_size: int | None = None,
+    dtype: Any = np.float64,
+) -> History:
+    """Gradient descent exactly as :func:`linfit.train` does it, in NumPy.
+
+    Args:
+        x: Inputs, shape ``(n,)``; converted to ``dtype``.
+        y: Targets, shape ``(n,)``.
+        epochs: Number of epochs.
+        learning_rate: Step size.
+        w: Initial slope.
+        b: Initial intercept.
+        batch_size: ``None`` for full batch, else consecutive batches of this size.
+        dtype: Precision of the whole computation (float64 for the oracle,
+            float32 to imitate a single-precision port).
+
+    Returns:
+        A :class:`~linfit.history.History` in ``dtype`` with the same row
+        semantics as :func:`linfit.train`.
+    """
+    dtype = np.dtype(dtype)
+    x = np.asarray(x, dtype=dtype).reshape(-1)
+    y = np.asarray(y, dtype=dtype).reshape(-1)
+    rate = dtype.type(learning_rate)
+    w, b = dtype.type(w), dtype.type(b)
+    slices = batch_slices(len(x), batch_size)
+    ws, bs, losses = [w], [b], [loss(w, b, x, y)]
+    for _ in range(epochs):
+        for batch in slices:
+            w, b = step(w, b, x[batch], y[batch], rate)
+        ws.append(w)
+        bs.append(b)
+        losses.append(loss(w, b, x, y))
+    return History.from_rows(ws, bs, losses, dtype=dtype)
+
+
+def least_squares(x: Any, y: Any) -> tuple[float, float]:
+    """The exact minimizer ``(w, b)`` of the L2 loss, in float64.
+
+    When the minimizer is not unique (one point, or all ``x`` equal) this is
+    the one with the smallest ``w² + b²``, as ``numpy.linalg.lstsq`` returns.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    design = np.stack([x, np.ones_like(x)], axis=1)
+    (w, b), *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(w), float(b)
+
+
+def hessian(x: Any) -> np.ndarray:
+    """Hessian of the L2 loss in ``(w, b)``: ``2 [[mean x², mean x], [mean x, 1]]``.
+
+    The loss is quadratic, so the Hessian does not depend on ``w``, ``b`` or ``y``.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    mean_x = np.mean(x)
+    return 2.0 * np.array([[np.mean(x * x), mean_x], [mean_x, 1.0]])
+
+
+def stable_learning_rate(x: Any) -> float:
+    """The largest stable full-batch learning rate, ``2 / L``.
+
+    ``L`` is the largest eigenvalue of :func:`hessian`. Below ``2 / L`` every
+    full-batch step lowers the exact loss (until rounding takes over); above
+    it the component of the error along the top eigenvector grows by
+    ``|1 - learning_rate * L| > 1`` per step and training diverges.
+    """
+    return float(2.0 / np.linalg.eigvalsh(hessian(x))[-1])
