@@ -47,9 +47,7 @@ def _import_quietly() -> None:
 
 
 try:
-    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") == "0":
-        import tensorflow
-    else:
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "0":
         _import_quietly()
     import tensorflow as tf
 except ImportError as error:  # pragma: no cover - exercised in a subprocess test

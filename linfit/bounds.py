@@ -195,7 +195,7 @@ def trajectory_error_bound(
     error = float(np.hypot(w - float(np.float32(w)), b - float(np.float32(b))))
     bounds = [error]
     for _ in range(epochs):
-        for batch, rho in zip(slices, contraction):
+        for batch, rho in zip(slices, contraction, strict=False):
             delta = step_error_bound(w, b, x[batch], y[batch], learning_rate, slack=error)
             error = rho * error + delta
             w, b = reference.step(w, b, x[batch], y[batch], learning_rate)

@@ -49,16 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--epochs", type=int, default=10, help="number of epochs (default 10)")
-    demo.add_argument(
-        "--learning-rate", type=float, default=0.1, help="step size (default 0.1)"
-    )
+    demo.add_argument("--learning-rate", type=float, default=0.1, help="step size (default 0.1)")
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
     demo.add_argument("--plot", metavar="DIR", type=Path, help="write the figures as PNG into DIR")
 
     fit = commands.add_parser(
         "fit",
         help="train on a two-column x,y CSV file",
-        description="Train a linear model on the points of a CSV file (columns x,y; header optional).",
+        description="Train a linear model on the points of a CSV file (x,y; header optional).",
     )
     fit.add_argument("--data", metavar="FILE.csv", type=Path, required=True, help="the data file")
     fit.add_argument("--epochs", type=int, required=True, help="number of epochs")

@@ -104,7 +104,7 @@ class History:
         """Every row formatted with :func:`format_row`."""
         return [
             format_row(int(k), float(w), float(b), float(loss))
-            for k, w, b, loss in zip(self.epoch, self.w, self.b, self.loss)
+            for k, w, b, loss in zip(self.epoch, self.w, self.b, self.loss, strict=False)
         ]
 
     def equals(self, other: History) -> bool:
@@ -114,5 +114,6 @@ class History:
             for a, c in zip(
                 (self.epoch, self.w, self.b, self.loss),
                 (other.epoch, other.w, other.b, other.loss),
+                strict=False,
             )
         )

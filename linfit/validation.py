@@ -59,9 +59,11 @@ def as_vector(values: Any, name: str) -> np.ndarray:
         array = np.asarray(values)
     except (ValueError, TypeError) as error:
         raise InputTypeError(f"{name} must be an array of real numbers: {error}") from None
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
-    ) or np.issubdtype(array.dtype, np.complexfloating):
+    if (
+        array.dtype == object
+        or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_)
+        or np.issubdtype(array.dtype, np.complexfloating)
+    ):
         raise InputTypeError(
             f"{name} must contain real numbers, got dtype {array.dtype}; "
             "convert it with np.asarray(..., dtype=np.float32) first"
@@ -105,8 +107,7 @@ def as_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     y_checked = as_vector(y, "y")
     if x_checked.shape != y_checked.shape:
         raise InputValueError(
-            f"x and y must have the same length, got {x_checked.shape[0]} and "
-            f"{y_checked.shape[0]}"
+            f"x and y must have the same length, got {x_checked.shape[0]} and {y_checked.shape[0]}"
         )
     return x_checked, y_checked
 

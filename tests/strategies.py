@@ -40,9 +40,7 @@ finite_small = st.floats(
     min_value=-1e3, max_value=1e3, allow_nan=False, allow_subnormal=False, width=32
 )
 scales = st.sampled_from([1e-3, 1e-2, 1e-1, 1.0, 10.0, 1e2, 1e3])
-sizes = st.one_of(
-    st.integers(1, 8), st.integers(9, 2000), st.sampled_from([10_000, 100_000])
-)
+sizes = st.one_of(st.integers(1, 8), st.integers(9, 2000), st.sampled_from([10_000, 100_000]))
 
 
 @st.composite

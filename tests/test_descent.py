@@ -43,7 +43,7 @@ def run(problem: Problem, learning_rate: float, epochs: int) -> linfit.History:
 def test_loss_never_increases_beyond_rounding_below_stable_rate(
     problem: Problem, fraction: float
 ) -> None:
-    """For lr ≤ 0.9·2/L: loss[k+1] ≤ loss[k] + allowance_k, and < loss[k] when the exact drop > allowance_k."""
+    """lr ≤ 0.9·2/L: loss[k+1] ≤ loss[k] + allowance_k; strictly less if the exact drop is more."""
     learning_rate = fraction * reference.stable_learning_rate(problem.x)
     history = run(problem, learning_rate, EPOCHS)
     x64, y64 = problem.x.astype(np.float64), problem.y.astype(np.float64)

@@ -81,7 +81,9 @@ def test_bound_is_tight_enough_to_catch_a_wrong_gradient() -> None:
     by far more than that.
     """
     exact = exact_gradient(CANONICAL)
-    bound = np.array(bounds.gradient_error_bound(CANONICAL.w, CANONICAL.b, CANONICAL.x, CANONICAL.y))
+    bound = np.array(
+        bounds.gradient_error_bound(CANONICAL.w, CANONICAL.b, CANONICAL.x, CANONICAL.y)
+    )
     assert np.all(np.abs(exact) * 1e-3 > bound)
 
 

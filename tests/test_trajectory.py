@@ -28,16 +28,31 @@ def assert_follows_oracle(
 ) -> None:
     model = linfit.LinearModel(w=problem.w, b=problem.b)
     history = linfit.train(
-        model, problem.x, problem.y, epochs=epochs, learning_rate=learning_rate,
-        batch_size=batch_size, mode="function",
+        model,
+        problem.x,
+        problem.y,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        mode="function",
     )
     oracle = reference.train(
-        problem.x, problem.y, epochs=epochs, learning_rate=learning_rate,
-        w=problem.w, b=problem.b, batch_size=batch_size,
+        problem.x,
+        problem.y,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        w=problem.w,
+        b=problem.b,
+        batch_size=batch_size,
     )
     allowed = bounds.trajectory_error_bound(
-        problem.x, problem.y, epochs=epochs, learning_rate=learning_rate,
-        w=problem.w, b=problem.b, batch_size=batch_size,
+        problem.x,
+        problem.y,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        w=problem.w,
+        b=problem.b,
+        batch_size=batch_size,
     )
     distance = np.hypot(history.w - oracle.w, history.b - oracle.b)
     assert np.all(distance <= allowed), f"rows {np.nonzero(distance > allowed)[0]} off the oracle"
@@ -91,9 +106,10 @@ def test_long_training_converges_to_least_squares_optimum(inputs: str) -> None:
     )
     optimum = np.array(reference.least_squares(x, y))
     start_distance = np.hypot(5.0 - optimum[0], 0.0 - optimum[1])
-    allowed = rho**epochs * start_distance + bounds.trajectory_error_bound(
-        x, y, epochs=epochs, learning_rate=learning_rate
-    )[-1]
+    allowed = (
+        rho**epochs * start_distance
+        + bounds.trajectory_error_bound(x, y, epochs=epochs, learning_rate=learning_rate)[-1]
+    )
     final = np.array([history.w[-1], history.b[-1]], dtype=np.float64)
     assert np.hypot(*(final - optimum)) <= allowed
     assert allowed < 1e-2  # the statement has teeth: it pins the optimum to 2 decimals
@@ -105,8 +121,11 @@ def test_least_squares_zeroes_the_float64_gradient() -> None:
     w, b = reference.least_squares(x, y)
     grad = np.array(reference.gradient(w, b, x, y))
     magnitudes = abs(w) * np.abs(x) + abs(b) + np.abs(y)
-    tolerance = (x.size + 8) * 2.0**-53 * 2 * np.array(
-        [np.mean(np.abs(x) * magnitudes), np.mean(magnitudes)]
+    tolerance = (
+        (x.size + 8)
+        * 2.0**-53
+        * 2
+        * np.array([np.mean(np.abs(x) * magnitudes), np.mean(magnitudes)])
     )
     # lstsq itself is accurate to about cond(design)·u; the design here is well conditioned.
     assert np.all(np.abs(grad) <= 100 * tolerance)

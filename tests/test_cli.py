@@ -1,0 +1,193 @@
+"""Property 7: the command line's JSON contract and its handling of bad input.
+
+Most cases call ``linfit.cli.main(argv)`` in-process (fast); one runs the real
+``python -m linfit`` to check the process-level contract: exit status 2, one
+line on stderr, no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import linfit
+from linfit.cli import main
+
+
+@pytest.fixture
+def points_csv(tmp_path):
+    x, y = linfit.synthesize(n=200, seed=3)
+    path = tmp_path / "points.csv"
+    pairs = zip(x.numpy().tolist(), y.numpy().tolist(), strict=True)
+    rows = "\n".join(f"{a!r},{b!r}" for a, b in pairs)
+    path.write_text("x,y\n" + rows + "\n")
+    return path
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_fit_json_is_one_object_matching_train(capsys, points_csv) -> None:
+    status, out, err = run_cli(
+        capsys,
+        "fit",
+        "--data",
+        str(points_csv),
+        "--epochs",
+        "7",
+        "--learning-rate",
+        "0.2",
+        "--init-w",
+        "1",
+        "--init-b",
+        "-1",
+        "--json",
+    )
+    assert status == 0 and err == ""
+    document = json.loads(out)  # exactly one JSON document: trailing text would fail here
+    assert set(document) == {"history", "final"}
+    assert set(document["history"]) == {"epoch", "w", "b", "loss"}
+    assert document["history"]["epoch"] == list(range(8))
+    x, y = linfit.load_csv(points_csv)
+    expected = linfit.train(linfit.LinearModel(1.0, -1.0), x, y, epochs=7, learning_rate=0.2)
+    for column in ("w", "b", "loss"):
+        # JSON floats round-trip exactly, so the values are bit-identical.
+        got = np.asarray(document["history"][column], dtype=np.float32)
+        assert got.tobytes() == getattr(expected, column).tobytes()
+    assert document["final"] == expected.final
+
+
+def test_fit_with_minibatches(capsys, points_csv) -> None:
+    status, out, _ = run_cli(
+        capsys,
+        "fit",
+        "--data",
+        str(points_csv),
+        "--epochs",
+        "3",
+        "--learning-rate",
+        "0.1",
+        "--batch-size",
+        "64",
+        "--json",
+    )
+    assert status == 0
+    assert len(json.loads(out)["history"]["w"]) == 4
+
+
+def test_fit_text_output_prints_rows_in_seed_format(capsys, points_csv) -> None:
+    status, out, _ = run_cli(
+        capsys, "fit", "--data", str(points_csv), "--epochs", "2", "--learning-rate", "0.1"
+    )
+    assert status == 0
+    assert out.splitlines()[0].startswith("Epoch  0: W=5.00 b=0.00, loss=")
+
+
+@pytest.mark.parametrize(
+    ("content", "extra", "fragment"),
+    [
+        (None, [], "no such file"),
+        ("1,2\n3,x\n", [], ":2: cell 'x' is not a number"),
+        ("1,2,3\n4,5,6\n", [], ":1: expected 2 columns"),
+        ("1,2\n", [], "at least 2 data rows"),
+        ("1,2\nnan,3\n", [], ":2: value nan"),
+        ("1,2\n3,-inf\n", [], ":2: value -inf"),
+        ("1,2\n3,4\n", ["--learning-rate", "0"], "learning_rate must be > 0"),
+        ("1,2\n3,4\n", ["--learning-rate", "-0.5"], "learning_rate must be > 0"),
+        ("1,2\n3,4\n", ["--learning-rate", "nan"], "learning_rate must be finite"),
+        ("1,2\n3,4\n", ["--learning-rate", "inf"], "learning_rate must be finite"),
+        ("1,2\n3,4\n", ["--epochs", "-1"], "epochs must be >= 0"),
+        ("1,2\n3,4\n", ["--epochs", "three"], "invalid int value"),
+        ("1,2\n3,4\n", ["--batch-size", "0"], "batch_size must be between"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2(capsys, tmp_path, content, extra, fragment) -> None:
+    path = tmp_path / "data.csv"
+    if content is not None:
+        path.write_text(content)
+    argv = ["fit", "--data", str(path), "--epochs", "3", "--learning-rate", "0.1", *extra]
+    with pytest.raises(SystemExit) if "invalid" in fragment else _no_exit():
+        status, _out, err = run_cli(capsys, *argv)
+        assert status == 2
+    if "invalid" in fragment:
+        err = capsys.readouterr().err
+    assert err.startswith("linfit: error: ")
+    assert fragment in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+class _no_exit:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
+
+
+def test_diverging_fit_is_an_error_not_a_nan(capsys, points_csv) -> None:
+    status, out, err = run_cli(
+        capsys,
+        "fit",
+        "--data",
+        str(points_csv),
+        "--epochs",
+        "200",
+        "--learning-rate",
+        "50",
+        "--json",
+    )
+    assert status == 2 and out == ""
+    assert "diverged" in err and "2/L" in err
+
+
+def test_demo_plot_writes_three_pngs(capsys, tmp_path) -> None:
+    status, _out, _ = run_cli(capsys, "demo", "--epochs", "3", "--plot", str(tmp_path / "figs"))
+    assert status == 0
+    names = sorted(p.name for p in (tmp_path / "figs").iterdir())
+    assert names == ["data.png", "loss.png", "parameters.png"]  # no temporary files left
+    for name in names:
+        assert (tmp_path / "figs" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_demo_prints_table_and_comparison(capsys) -> None:
+    status, out, _ = run_cli(capsys, "demo")
+    lines = out.splitlines()
+    assert status == 0
+    assert sum(line.startswith("Epoch ") for line in lines) == 11
+    assert any(line.startswith("W") and "3.00" in line for line in lines)
+
+
+def test_real_process_contract(tmp_path) -> None:
+    """`python -m linfit` end to end: exit 2, a single stderr line, nothing on stdout."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2\n3,oops\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "linfit",
+            "fit",
+            "--data",
+            str(bad),
+            "--epochs",
+            "1",
+            "--learning-rate",
+            "0.1",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"linfit: error: {bad}:2: cell 'oops' is not a number\n"
