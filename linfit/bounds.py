@@ -28,6 +28,7 @@ import numpy as np
 from linfit import reference
 
 __all__ = [
+    "SMALLEST_NORMAL",
     "UNIT_ROUNDOFF",
     "descent_allowance",
     "gamma",
@@ -51,6 +52,14 @@ scaling, plus 1 to spare. The analytic formula needs 5; the loss needs 7
 """
 
 
+SMALLEST_NORMAL = 2.0**-126
+"""Smallest normal float32, ``η``. TensorFlow's CPU kernels flush subnormal
+results to zero, so besides the relative error ``u`` every operation may add
+an absolute error up to ``η`` (underflow). This matters only for data of
+magnitude ~1e-19 and below, where products fall under ``η``; the bounds carry
+an underflow term ``(8 + 1)·η`` per term summed so that they stay true there."""
+
+
 def gamma(k: float) -> float:
     """``γ_k = k·u / (1 − k·u)`` for float32; infinite once ``k·u ≥ 1``."""
     ku = k * UNIT_ROUNDOFF
@@ -66,25 +75,43 @@ def _magnitudes(w: float, b: float, x: np.ndarray, y: np.ndarray, slack: float =
 def loss_error_bound(w: float, b: float, x: Any, y: Any) -> float:
     """Bound on ``|computed float32 loss − exact loss|`` at float32 ``(w, b)``.
 
-    ``γ_{n+8} · mean(M_i²)``: each squared residual is off by at most about
-    ``γ_7 · M_i²`` and the mean adds ``γ_{n}``.
+    ``γ_{n+8} · mean(M_i²) + 10·η``: each squared residual is off by at most
+    about ``γ_7 · M_i²`` and the mean adds ``γ_{n}``; ``10·η`` covers
+    underflow (see :data:`SMALLEST_NORMAL`).
     """
     magnitudes = _magnitudes(w, b, x, y)
     n = magnitudes.size
-    return gamma(n + ROUNDINGS_PER_TERM) * float(np.mean(magnitudes**2))
+    underflow = (ROUNDINGS_PER_TERM + 2) * SMALLEST_NORMAL
+    return gamma(n + ROUNDINGS_PER_TERM) * float(np.mean(magnitudes**2)) + underflow
 
 
 def gradient_error_bound(w: float, b: float, x: Any, y: Any) -> tuple[float, float]:
     """Componentwise bound on ``|computed float32 gradient − exact gradient|``.
 
     ``γ_{n+8} · (2/n) Σ |x_i| M_i`` for ``∂L/∂w`` and ``γ_{n+8} · (2/n) Σ M_i``
-    for ``∂L/∂b``; it holds for the analytic formula and for the gradient that
+    for ``∂L/∂b``, plus an underflow term (see :data:`SMALLEST_NORMAL`). It
+    holds for the analytic formula and for the gradient that
     ``tf.GradientTape`` builds, whatever order the sums are taken in.
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    magnitudes = _magnitudes(w, b, x, y)
+    bound_w, bound_b = _gradient_bound(
+        np.asarray(x, dtype=np.float64).reshape(-1), _magnitudes(w, b, x, y)
+    )
+    return float(bound_w), float(bound_b)
+
+
+def _gradient_bound(x: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
+    """``[bound for ∂L/∂w, bound for ∂L/∂b]``: rounding plus underflow.
+
+    Underflow: each of the ``n`` terms may lose up to ``(8 + 1)·η`` before the
+    tape multiplies it by ``x_i`` (for ``w``), with no division by ``n``
+    afterwards in the tape's formulation, hence ``9·η·Σ(1 + |x_i|)`` and
+    ``9·η·n``.
+    """
     g = gamma(x.size + ROUNDINGS_PER_TERM)
-    return g * 2.0 * float(np.mean(np.abs(x) * magnitudes)), g * 2.0 * float(np.mean(magnitudes))
+    rounding = g * np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
+    per_term = (ROUNDINGS_PER_TERM + 1) * SMALLEST_NORMAL
+    underflow = per_term * np.array([np.sum(1.0 + np.abs(x)), float(x.size)])
+    return rounding + underflow
 
 
 def step_error_bound(
@@ -109,14 +136,14 @@ def step_error_bound(
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     magnitudes = _magnitudes(w, b, x, y, slack)
-    g = gamma(x.size + ROUNDINGS_PER_TERM)
-    grad_bound = np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)]) * g
+    grad_bound = _gradient_bound(x, magnitudes)
     grad_size = np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
     new_params = np.array([abs(float(w)), abs(float(b))]) + slack + learning_rate * grad_size
     per_component = (
         learning_rate * grad_bound
         + 2 * UNIT_ROUNDOFF * learning_rate * grad_size
         + UNIT_ROUNDOFF * new_params
+        + 2 * SMALLEST_NORMAL  # the product lr·g and the new parameter may underflow
     )
     return float(np.linalg.norm(per_component))
 
