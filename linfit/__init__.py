@@ -16,7 +16,13 @@ from typing import Any
 
 from linfit import bounds, reference
 from linfit.data import load_csv, synthesize
-from linfit.errors import DataFileError, InputTypeError, InputValueError, LinfitError
+from linfit.errors import (
+    DataFileError,
+    DivergenceError,
+    InputTypeError,
+    InputValueError,
+    LinfitError,
+)
 from linfit.history import History
 from linfit.loop import train
 from linfit.loss import l2_gradient, l2_loss
@@ -40,6 +46,7 @@ except _metadata.PackageNotFoundError:  # running from a source tree that is not
 
 __all__ = [
     "DataFileError",
+    "DivergenceError",
     "History",
     "InputTypeError",
     "InputValueError",

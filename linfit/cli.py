@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import tempfile
@@ -81,20 +80,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _check_finite(history: object, learning_rate: float, x: object) -> None:
-    from linfit import InputValueError, reference
-
-    losses = history.loss  # type: ignore[attr-defined]
-    bad = [k for k, value in enumerate(losses) if not math.isfinite(float(value))]
-    if bad:
-        bound = reference.stable_learning_rate(x)
-        raise InputValueError(
-            f"training diverged: the loss is {float(losses[bad[0]])} at epoch {bad[0]}; "
-            f"learning rate {learning_rate:g} is above the stable bound 2/L = {bound:.6g} "
-            "for this data"
-        )
-
-
 def _demo(arguments: argparse.Namespace) -> None:
     import linfit
 
@@ -110,7 +95,6 @@ def _demo(arguments: argparse.Namespace) -> None:
     history = linfit.train(
         model, x, y, epochs=arguments.epochs, learning_rate=arguments.learning_rate, verbose=True
     )
-    _check_finite(history, arguments.learning_rate, x)
     best_w, best_b = linfit.least_squares(x, y)
     best_loss = linfit.reference.loss(best_w, best_b, x.numpy().astype("float64"), y.numpy())
     final = history.final
@@ -150,7 +134,6 @@ def _fit(arguments: argparse.Namespace) -> None:
         batch_size=arguments.batch_size,
         verbose=not arguments.json,
     )
-    _check_finite(history, arguments.learning_rate, x)
     if arguments.json:
         print(json.dumps({"history": history.to_dict(), "final": history.final}))
     else:

@@ -39,3 +39,40 @@ class DataFileError(InputValueError):
         self.line = line
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
+
+
+class DivergenceError(InputValueError):
+    """Training blew up: the loss became non-finite or grew far past its start.
+
+    For full-batch gradient descent this happens exactly when the learning
+    rate exceeds the stable bound ``2/L`` (see
+    :func:`linfit.reference.stable_learning_rate`), so it is reported as a bad
+    value of ``learning_rate`` (a ``ValueError``).
+
+    Attributes:
+        epoch: The History row at which divergence was detected.
+        loss: The loss at that row (may be ``inf`` or ``nan``).
+        learning_rate: The learning rate that was used.
+        stable_learning_rate: ``2/L`` for the training data.
+        history: The History up to and including the divergent row.
+    """
+
+    def __init__(
+        self,
+        epoch: int,
+        loss: float,
+        learning_rate: float,
+        stable_learning_rate: float,
+        history: object = None,
+    ) -> None:
+        self.epoch = epoch
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.stable_learning_rate = stable_learning_rate
+        self.history = history
+        super().__init__(
+            f"training diverged: the loss is {loss:.6g} at epoch {epoch}; learning_rate "
+            f"{learning_rate:g} is above the stable bound 2/L = {stable_learning_rate:.6g} "
+            "for this data. Lower learning_rate, or pass on_divergence='continue' to "
+            "watch the blow-up"
+        )

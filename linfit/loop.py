@@ -10,6 +10,7 @@ See :mod:`linfit.history` for what a row means.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from typing import Literal
@@ -17,14 +18,16 @@ from typing import Literal
 from tqdm.auto import tqdm
 
 from linfit._tensorflow import tf
-from linfit.errors import InputTypeError, InputValueError
+from linfit.bounds import loss_error_bound
+from linfit.errors import DivergenceError, InputTypeError, InputValueError
 from linfit.history import History, format_row
 from linfit.loss import l2_loss
 from linfit.model import LinearModel
+from linfit.reference import stable_learning_rate
 from linfit.step import gradient_step
 from linfit.validation import as_data, check_batch_size, check_epochs, check_learning_rate
 
-__all__ = ["Callback", "Mode", "train"]
+__all__ = ["DIVERGENCE_FACTOR", "Callback", "Mode", "OnDivergence", "train"]
 
 Mode = Literal["eager", "function"]
 """How each step runs: ``"eager"`` op by op in Python, or ``"function"`` as a
@@ -32,6 +35,18 @@ Mode = Literal["eager", "function"]
 
 Callback = Callable[[int, float, float, float], object]
 """Called as ``callback(epoch, w, b, loss)`` for every History row, in order."""
+
+DIVERGENCE_FACTOR = 1e4
+"""Training is declared divergent when the full-data loss exceeds this many
+times its starting value, or stops being finite.
+
+Below the stable learning rate the exact full-batch loss never rises above its
+start (rounding adds far less than a factor), so crossing this line is proof
+of instability, not a false alarm; minibatch noise moves the full-data loss by
+small factors, not by 10^4. Above the bound the loss grows geometrically and
+crosses the line after a few dozen epochs, long before it overflows."""
+
+OnDivergence = Literal["raise", "continue"]
 
 PROGRESS_BAR_MIN_EPOCHS = 1000
 """With ``progress=None``, a progress bar appears from this many epochs on
@@ -64,6 +79,7 @@ def train(
     verbose: bool = False,
     progress: bool | None = None,
     mode: Mode = "eager",
+    on_divergence: OnDivergence = "raise",
 ) -> History:
     """Train ``model`` on ``(x, y)`` by gradient descent on the L2 loss.
 
@@ -87,6 +103,11 @@ def train(
             least 1000 epochs when stderr is a terminal.
         mode: ``"eager"`` or ``"function"`` (the step compiled with
             ``tf.function``).
+        on_divergence: ``"raise"`` stops with a
+            :class:`~linfit.errors.DivergenceError` as soon as the loss is
+            non-finite or above :data:`DIVERGENCE_FACTOR` times its start;
+            ``"continue"`` keeps going (to show a blow-up in teaching
+            material); the History may then hold ``inf`` and ``nan``.
 
     Returns:
         A float32 :class:`~linfit.history.History` with ``epochs + 1`` rows;
@@ -95,6 +116,7 @@ def train(
     Raises:
         InputTypeError: If an argument has the wrong type.
         InputValueError: If an argument has a value that cannot be used.
+        DivergenceError: If training diverges and ``on_divergence="raise"``.
 
     Example:
         >>> from linfit import LinearModel, synthesize, train
@@ -111,6 +133,8 @@ def train(
     batch_size = check_batch_size(batch_size, n)
     if mode not in ("eager", "function"):
         raise InputValueError(f"mode must be 'eager' or 'function', got {mode!r}")
+    if on_divergence not in ("raise", "continue"):
+        raise InputValueError(f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}")
 
     x_all = tf.constant(x_data)
     y_all = tf.constant(y_data)
@@ -132,6 +156,7 @@ def train(
     ws: list[float] = []
     bs: list[float] = []
     losses: list[float] = []
+    limit: list[float] = []
 
     def record(w: float, b: float, loss: float) -> None:
         w, b, loss = float(w), float(b), float(loss)
@@ -143,6 +168,18 @@ def train(
             print(format_row(epoch, w, b, loss), flush=True)
         if callback is not None:
             callback(epoch, w, b, loss)
+        if epoch == 0:
+            # The start's loss is known only up to rounding; that also keeps the
+            # threshold positive when training starts at an exact fit.
+            limit.append(DIVERGENCE_FACTOR * (loss + loss_error_bound(w, b, x_data, y_data)))
+        if on_divergence == "raise" and not (math.isfinite(loss) and loss <= limit[0]):
+            raise DivergenceError(
+                epoch,
+                loss,
+                learning_rate,
+                stable_learning_rate(x_data),
+                History.from_rows(ws, bs, losses, dtype="float32"),
+            )
 
     if progress is None:
         progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
