@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from linfit._tensorflow import tf
+from linfit.errors import InputValueError
 
 __all__ = [
     "StreamingMAE",
@@ -31,7 +32,7 @@ def _pair(y_true: Any, y_pred: Any) -> tuple[tf.Tensor, tf.Tensor]:
     y_true = tf.reshape(tf.cast(y_true, tf.float64), [-1])
     y_pred = tf.reshape(tf.cast(y_pred, tf.float64), [-1])
     if y_true.shape != y_pred.shape:
-        raise ValueError(
+        raise InputValueError(
             f"y_true and y_pred must have the same length, got {y_true.shape[0]} and "
             f"{y_pred.shape[0]}"
         )

@@ -83,7 +83,7 @@ def as_vector(values: Any, name: str) -> np.ndarray:
     if bad.any():
         index = int(np.argmax(bad))
         raise InputValueError(
-            f"{name}[{index}] = {array[index]!r} is not a finite float32 number "
+            f"{name}[{index}] = {array[index].item()!r} is not a finite float32 number "
             "(NaN, infinity, or beyond ±3.4e38); remove or rescale such values"
         )
     return converted
