@@ -14,7 +14,7 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 from typing import Any
 
-from linfit import bounds, reference
+from linfit import bounds, checkpoint, reference
 from linfit.data import load_csv, synthesize
 from linfit.errors import (
     DataFileError,
@@ -57,6 +57,7 @@ __all__ = [
     "StreamingR2",
     "__version__",
     "bounds",
+    "checkpoint",
     "gradient_step",
     "l2_gradient",
     "l2_loss",

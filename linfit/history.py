@@ -107,6 +107,27 @@ class History:
             for k, w, b, loss in zip(self.epoch, self.w, self.b, self.loss, strict=False)
         ]
 
+    def extended(self, later: History) -> History:
+        """This History followed by a later run that started where this one ended.
+
+        ``later``'s row 0 is the state this History ends in, so it is dropped
+        and the epochs of ``later`` are renumbered to continue this one.
+
+        Raises:
+            ValueError: If ``later`` does not start bit for bit at this
+                History's last ``(w, b)``.
+        """
+        if self.w[-1:].tobytes() != later.w[:1].tobytes() or (
+            self.b[-1:].tobytes() != later.b[:1].tobytes()
+        ):
+            raise ValueError("the later History does not start where this one ends")
+        return History(
+            epoch=np.arange(len(self) + len(later) - 1, dtype=np.int64),
+            w=np.concatenate([self.w, later.w[1:]]),
+            b=np.concatenate([self.b, later.b[1:]]),
+            loss=np.concatenate([self.loss, later.loss[1:]]),
+        )
+
     def equals(self, other: History) -> bool:
         """Whether two histories are bit-for-bit identical (dtype included)."""
         return all(
