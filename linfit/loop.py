@@ -169,6 +169,12 @@ def train(
         if callback is not None:
             callback(epoch, w, b, loss)
         if epoch == 0:
+            if not math.isfinite(loss):
+                raise InputValueError(
+                    f"the loss at the starting point (w={w:g}, b={b:g}) is {loss} in float32: "
+                    "the data or parameters are too large to square without overflow; "
+                    "rescale x and y (e.g. to unit standard deviation)"
+                )
             # The start's loss is known only up to rounding; that also keeps the
             # threshold positive when training starts at an exact fit.
             limit.append(DIVERGENCE_FACTOR * (loss + loss_error_bound(w, b, x_data, y_data)))

@@ -70,3 +70,10 @@ def test_no_false_alarm_below_the_stable_rate(problem: Problem, fraction: float)
         mode="function",
     )
     assert np.all(np.isfinite(history.loss))
+
+
+def test_overflowing_start_is_a_data_problem_not_a_learning_rate_one() -> None:
+    x = np.array([3e38, 1.0], dtype=np.float32)
+    with pytest.raises(linfit.InputValueError, match="rescale x and y") as info:
+        linfit.train(linfit.LinearModel(), x, x, epochs=1, learning_rate=1e-3)
+    assert not isinstance(info.value, linfit.DivergenceError)
