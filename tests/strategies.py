@@ -9,6 +9,7 @@ would shrink badly.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,3 +86,13 @@ def problems(draw: st.DrawFn, data: st.SearchStrategy[tuple] = datasets) -> Prob
     w = float32(draw(st.floats(-2, 2)) * spread)
     b = float32(draw(st.floats(-2, 2)) * (float(np.max(np.abs(y))) + 1.0))
     return Problem(x=x, y=y, w=w, b=b)
+
+
+def examples(count: int) -> int:
+    """Examples for a TF-heavy property: ``count`` normally, 10× under the ``thorough`` profile.
+
+    Tests pin their own example counts (TensorFlow calls are slow), which
+    would override the profile; this keeps ``HYPOTHESIS_PROFILE=thorough``
+    meaningful for them.
+    """
+    return count * (10 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 1)

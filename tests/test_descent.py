@@ -21,7 +21,7 @@ import math
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from strategies import Problem, problems
+from strategies import Problem, examples, problems
 from test_gradient import CANONICAL
 
 import linfit
@@ -43,7 +43,7 @@ def run(problem: Problem, learning_rate: float, epochs: int) -> linfit.History:
     )
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(problems(), st.floats(0.01, 0.9))
 @example(CANONICAL, 0.1 / reference.stable_learning_rate(CANONICAL.x))
 def test_loss_never_increases_beyond_rounding_below_stable_rate(
@@ -84,7 +84,7 @@ def top_eigenvector_start(problem: Problem) -> tuple[float, float]:
     return float(np.float32(start[0])), float(np.float32(start[1]))
 
 
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 @given(problems(), st.floats(1.01, 1.5))
 @example(CANONICAL, 1.01)
 def test_loss_grows_without_bound_above_stable_rate(problem: Problem, factor: float) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import Problem, problems
+from strategies import Problem, examples, problems
 
 import linfit
 from linfit import reference
@@ -56,7 +56,7 @@ def test_non_finite_loss_is_caught_even_without_growth() -> None:
         linfit.train(linfit.LinearModel(), x, y, epochs=3, learning_rate=1.0)
 
 
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 @given(problems(), st.floats(0.05, 0.9))
 def test_no_false_alarm_below_the_stable_rate(problem: Problem, fraction: float) -> None:
     """Below 2/L the loss never rises past rounding, so the default never raises."""

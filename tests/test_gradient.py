@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
-from strategies import Problem, problems
+from strategies import Problem, examples, problems
 
 import linfit
 from linfit import bounds, reference
@@ -45,7 +45,7 @@ def formula_gradient(problem: Problem) -> np.ndarray:
     return np.array([float(g) for g in grads])
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(problems())
 @example(CANONICAL)
 def test_tape_gradient_matches_float64_oracle_within_rounding_bound(problem: Problem) -> None:
@@ -55,7 +55,7 @@ def test_tape_gradient_matches_float64_oracle_within_rounding_bound(problem: Pro
     assert np.all(error <= bound), f"error {error} exceeds bound {bound}"
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(problems())
 @example(CANONICAL)
 def test_analytic_formula_matches_float64_oracle_within_rounding_bound(problem: Problem) -> None:
@@ -65,7 +65,7 @@ def test_analytic_formula_matches_float64_oracle_within_rounding_bound(problem: 
     assert np.all(error <= bound), f"error {error} exceeds bound {bound}"
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(problems())
 def test_tape_and_formula_agree_within_twice_the_bound(problem: Problem) -> None:
     """Both float32 gradients lie within the bound of the exact one, so within 2× of each other."""

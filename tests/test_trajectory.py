@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from strategies import Problem, problems
+from strategies import Problem, examples, problems
 from test_gradient import CANONICAL
 
 import linfit
@@ -63,7 +63,7 @@ def assert_follows_oracle(
         assert abs(float(history.loss[k]) - exact) <= bounds.loss_error_bound(w, b, x64, y64)
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(problems(), st.floats(0.05, 0.95))
 @example(CANONICAL, 0.1 / reference.stable_learning_rate(CANONICAL.x))
 def test_full_batch_trajectory_matches_float64_oracle(problem: Problem, fraction: float) -> None:
@@ -71,7 +71,7 @@ def test_full_batch_trajectory_matches_float64_oracle(problem: Problem, fraction
     assert_follows_oracle(problem, fraction * reference.stable_learning_rate(problem.x), EPOCHS)
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(problems(), st.floats(0.05, 0.5), st.integers(1, 4))
 def test_minibatch_trajectory_matches_float64_oracle(
     problem: Problem, fraction: float, batches: int
