@@ -50,15 +50,21 @@ __all__ = [
     "History",
     "InputTypeError",
     "InputValueError",
+    "KerasLinearModel",
     "LinearModel",
     "LinfitError",
     "StreamingMAE",
     "StreamingMSE",
     "StreamingR2",
     "__version__",
+    "batching",
     "bounds",
     "checkpoint",
+    "classifier",
+    "epoch_order",
+    "fit_keras",
     "gradient_step",
+    "keras_model",
     "l2_gradient",
     "l2_loss",
     "least_squares",
@@ -66,6 +72,7 @@ __all__ = [
     "loss_and_gradients",
     "mae",
     "mse",
+    "optimizers",
     "parameter_error",
     "plots",
     "r2",
@@ -73,13 +80,28 @@ __all__ = [
     "stable_learning_rate",
     "synthesize",
     "train",
+    "train_functional",
+    "train_with_optimizer",
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # `linfit.plots` imports matplotlib, so it is loaded only when asked for.
-    if name == "plots":
-        import importlib
+_LAZY_MODULES = {"plots", "keras_model", "optimizers", "classifier", "batching"}
+_LAZY_NAMES = {
+    "KerasLinearModel": "linfit.keras_model",
+    "fit_keras": "linfit.keras_model",
+    "train_functional": "linfit.optimizers",
+    "train_with_optimizer": "linfit.optimizers",
+    "epoch_order": "linfit.batching",
+}
 
-        return importlib.import_module("linfit.plots")
+
+def __getattr__(name: str) -> Any:
+    # Modules that need matplotlib or Keras are loaded on first use, so that
+    # `import linfit` stays light and builds nothing it does not need.
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"linfit.{name}")
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
     raise AttributeError(f"module 'linfit' has no attribute {name!r}")

@@ -194,6 +194,7 @@ def trajectory_error_bound(
     w: float = 5.0,
     b: float = 0.0,
     batch_size: int | None = None,
+    order: np.ndarray | None = None,
 ) -> np.ndarray:
     """Bound on the distance between a float32 trajectory and the float64 one.
 
@@ -205,6 +206,9 @@ def trajectory_error_bound(
     learning rates below ``2/L`` we have ``ρ ≤ 1`` and errors never grow faster
     than they are made.
 
+    ``batch_size`` and ``order`` describe the batches as in
+    :func:`linfit.reference.train`.
+
     Returns:
         float64 array of length ``epochs + 1``: the bound on the 2-norm of the
         ``(w, b)`` difference at each History row (at row 0, the rounding of
@@ -212,17 +216,14 @@ def trajectory_error_bound(
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
-    slices = reference.batch_slices(x.size, batch_size)
-    contraction = []
-    for batch in slices:
-        eigenvalues = np.linalg.eigvalsh(reference.hessian(x[batch]))
-        contraction.append(float(np.max(np.abs(1.0 - learning_rate * eigenvalues))))
     w, b = float(w), float(b)
     # A starting point that float32 cannot hold exactly is rounded first.
     error = float(np.hypot(w - float(np.float32(w)), b - float(np.float32(b))))
     bounds = [error]
-    for _ in range(epochs):
-        for batch, rho in zip(slices, contraction, strict=False):
+    for epoch in range(epochs):
+        for batch in reference.epoch_batches(x.size, batch_size, order, epoch):
+            eigenvalues = np.linalg.eigvalsh(reference.hessian(x[batch]))
+            rho = float(np.max(np.abs(1.0 - learning_rate * eigenvalues)))
             delta = step_error_bound(w, b, x[batch], y[batch], learning_rate, slack=error)
             error = rho * error + delta
             w, b = reference.step(w, b, x[batch], y[batch], learning_rate)

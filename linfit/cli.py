@@ -21,6 +21,22 @@ EXIT_USAGE = 2
 DEMO_TRUE_W = 3.0
 DEMO_TRUE_B = 2.0
 DEMO_POINTS = 1000
+VARIANTS = {
+    "loop": "the hand-written GradientTape loop, 10 epochs at 0.1",
+    "keras": "KerasLinearModel with compile and fit, 10 epochs at 0.1",
+    "functional": "free variables W, B and a loss(W, B), 200 steps at 0.01 from W=5 B=10",
+    "optimizer": "keras SGD.apply_gradients, 300 steps at 0.01 from W=5 B=10",
+    "minibatch": "shuffled tf.data minibatches of 100, 10 epochs at 0.1",
+    "mlp": "seed 004's MLP classifier with Adam and accuracy metrics, 5 epochs",
+}
+VARIANT_DEFAULTS = {  # (epochs or steps, learning rate)
+    "loop": (10, 0.1),
+    "keras": (10, 0.1),
+    "functional": (200, 0.01),
+    "optimizer": (300, 0.01),
+    "minibatch": (10, 0.1),
+    "mlp": (5, 0.01),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,8 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
             "with unit Gaussian noise, starting from W=5 and b=0."
         ),
     )
-    demo.add_argument("--epochs", type=int, default=10, help="number of epochs (default 10)")
-    demo.add_argument("--learning-rate", type=float, default=0.1, help="step size (default 0.1)")
+    demo.add_argument(
+        "--variant",
+        choices=VARIANTS,
+        default="loop",
+        help="which form of the training to run (default loop): "
+        + "; ".join(f"{name}: {text}" for name, text in VARIANTS.items()),
+    )
+    demo.add_argument(
+        "--epochs", type=int, default=None, help="epochs or steps (default: the variant's)"
+    )
+    demo.add_argument(
+        "--learning-rate", type=float, default=None, help="step size (default: the variant's)"
+    )
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
     demo.add_argument("--plot", metavar="DIR", type=Path, help="write the figures as PNG into DIR")
 
@@ -80,44 +107,116 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _comparison(w: float, b: float, loss: float, x: object, y: object) -> None:
+    """Print the trained line beside the least-squares optimum and the truth."""
+    import linfit
+
+    best_w, best_b = linfit.least_squares(x, y)
+    best_loss = linfit.reference.loss(
+        best_w, best_b, x.numpy().astype("float64"), y.numpy().astype("float64")
+    )
+    print()
+    print(f"{'':8}{'trained':>12}{'least squares':>16}{'true':>8}")
+    print(f"{'W':8}{w:12.5f}{best_w:16.5f}{DEMO_TRUE_W:8.2f}")
+    print(f"{'b':8}{b:12.5f}{best_b:16.5f}{DEMO_TRUE_B:8.2f}")
+    print(f"{'loss':8}{loss:12.5f}{best_loss:16.5f}")
+
+
 def _demo(arguments: argparse.Namespace) -> None:
     import linfit
 
+    variant = arguments.variant
+    default_epochs, default_rate = VARIANT_DEFAULTS[variant]
+    epochs = default_epochs if arguments.epochs is None else arguments.epochs
+    rate = default_rate if arguments.learning_rate is None else arguments.learning_rate
+    if variant == "mlp":
+        _demo_mlp(epochs, rate, arguments.seed)
+        return
     x, y = linfit.synthesize(
         n=DEMO_POINTS, true_w=DEMO_TRUE_W, true_b=DEMO_TRUE_B, seed=arguments.seed
     )
+    start = "W=5 b=10" if variant in ("functional", "optimizer") else "W=5 b=0"
     print(
-        f"linfit demo: {DEMO_POINTS} points around y = {DEMO_TRUE_W:g}·x + {DEMO_TRUE_B:g} "
-        f"with N(0, 1) noise (seed {arguments.seed}); start W=5 b=0; "
-        f"learning rate {arguments.learning_rate:g}"
+        f"linfit demo ({variant}): {DEMO_POINTS} points around y = {DEMO_TRUE_W:g}·x + "
+        f"{DEMO_TRUE_B:g} with N(0, 1) noise (seed {arguments.seed}); start {start}; "
+        f"learning rate {rate:g}"
     )
+    if variant == "keras":
+        from linfit.keras_model import KerasLinearModel, fit_keras
+
+        keras_model = KerasLinearModel()
+        fitted = fit_keras(keras_model, x, y, epochs=epochs, learning_rate=rate)
+        for epoch, loss in enumerate(fitted.history["loss"]):
+            print(f"Epoch {epoch:2d}: loss before this epoch's update={loss:2.5f}")
+        final_loss = float(linfit.l2_loss(keras_model(x), y))
+        _comparison(float(keras_model.w.numpy()), float(keras_model.b.numpy()), final_loss, x, y)
+        return
+    if variant == "functional":
+        history = linfit.train_functional(x, y, steps=epochs, learning_rate=rate)
+        for step in range(0, len(history), 20):
+            print(f"Loss at step {step:03d}: {history.loss[step]:.3f}")
+        _comparison(**history.final, x=x, y=y)
+        return
+    if variant == "optimizer":
+        history = linfit.train_with_optimizer(
+            x,
+            y,
+            steps=epochs,
+            learning_rate=rate,
+            report=lambda step, loss: print(f"Loss at step {step:03d}: {loss:.3f}"),
+        )
+        _comparison(**history.final, x=x, y=y)
+        return
+    minibatch = variant == "minibatch"
     model = linfit.LinearModel(w=5.0, b=0.0)
     history = linfit.train(
-        model, x, y, epochs=arguments.epochs, learning_rate=arguments.learning_rate, verbose=True
+        model,
+        x,
+        y,
+        epochs=epochs,
+        learning_rate=rate,
+        verbose=True,
+        batch_size=100 if minibatch else None,
+        shuffle_seed=arguments.seed if minibatch else None,
     )
-    best_w, best_b = linfit.least_squares(x, y)
-    best_loss = linfit.reference.loss(best_w, best_b, x.numpy().astype("float64"), y.numpy())
-    final = history.final
-    print()
-    print(f"{'':8}{'trained':>12}{'least squares':>16}{'true':>8}")
-    print(f"{'W':8}{final['w']:12.5f}{best_w:16.5f}{DEMO_TRUE_W:8.2f}")
-    print(f"{'b':8}{final['b']:12.5f}{best_b:16.5f}{DEMO_TRUE_B:8.2f}")
-    print(f"{'loss':8}{final['loss']:12.5f}{best_loss:16.5f}")
+    _comparison(**history.final, x=x, y=y)
     if arguments.plot is not None:
-        import io
+        _write_figures(arguments.plot, x, y, model, history)
 
-        from linfit import plots
 
-        figures = {
-            "data.png": plots.plot_data(x, y, model(x), title="data and trained model"),
-            "parameters.png": plots.plot_parameters(history, DEMO_TRUE_W, DEMO_TRUE_B),
-            "loss.png": plots.plot_loss(history),
-        }
-        for name, figure in figures.items():
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=100)
-            _write_atomically(arguments.plot / name, buffer.getvalue())
-        print(f"\nwrote {', '.join(figures)} to {arguments.plot}")
+def _demo_mlp(epochs: int, learning_rate: float, seed: int) -> None:
+    from linfit.classifier import nearest_centre_accuracy, synthesize_classes, train_classifier
+
+    train, validation = synthesize_classes(seed=seed)
+    print(
+        f"linfit demo (mlp): {len(train.x)} training and {len(validation.x)} validation points, "
+        f"{train.one_hot.shape[1]} Gaussian classes in {train.x.shape[1]} dimensions"
+    )
+    run = train_classifier(
+        train, validation, epochs=epochs, learning_rate=learning_rate, seed=seed, log=print
+    )
+    print(
+        f"\nvalidation accuracy {run.validation_accuracy[-1]:.3f}; the best possible "
+        f"(nearest true centre) is {nearest_centre_accuracy(validation):.3f}; chance is "
+        f"{1 / train.one_hot.shape[1]:.3f}"
+    )
+
+
+def _write_figures(directory: Path, x: object, y: object, model: object, history: object) -> None:
+    import io
+
+    from linfit import plots
+
+    figures = {
+        "data.png": plots.plot_data(x, y, model(x), title="data and trained model"),
+        "parameters.png": plots.plot_parameters(history, DEMO_TRUE_W, DEMO_TRUE_B),
+        "loss.png": plots.plot_loss(history),
+    }
+    for name, figure in figures.items():
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100)
+        _write_atomically(directory / name, buffer.getvalue())
+    print(f"\nwrote {', '.join(figures)} to {directory}")
 
 
 def _fit(arguments: argparse.Namespace) -> None:

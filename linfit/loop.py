@@ -18,6 +18,7 @@ from typing import Literal
 from tqdm.auto import tqdm
 
 from linfit._tensorflow import tf
+from linfit.batching import epoch_batches
 from linfit.bounds import loss_error_bound
 from linfit.errors import DivergenceError, InputTypeError, InputValueError
 from linfit.history import History, format_row
@@ -80,6 +81,7 @@ def train(
     progress: bool | None = None,
     mode: Mode = "eager",
     on_divergence: OnDivergence = "raise",
+    shuffle_seed: int | None = None,
 ) -> History:
     """Train ``model`` on ``(x, y)`` by gradient descent on the L2 loss.
 
@@ -103,6 +105,9 @@ def train(
             least 1000 epochs when stderr is a terminal.
         mode: ``"eager"`` or ``"function"`` (the step compiled with
             ``tf.function``).
+        shuffle_seed: ``None`` visits the batches in data order every
+            epoch; an integer shuffles each epoch with ``tf.data`` in the
+            reproducible order of :func:`linfit.batching.epoch_order`.
         on_divergence: ``"raise"`` stops with a
             :class:`~linfit.errors.DivergenceError` as soon as the loss is
             non-finite or above :data:`DIVERGENCE_FACTOR` times its start;
@@ -133,6 +138,10 @@ def train(
     batch_size = check_batch_size(batch_size, n)
     if mode not in ("eager", "function"):
         raise InputValueError(f"mode must be 'eager' or 'function', got {mode!r}")
+    if shuffle_seed is not None and (
+        isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int) or shuffle_seed < 0
+    ):
+        raise InputValueError(f"shuffle_seed must be None or an integer >= 0, got {shuffle_seed!r}")
     if on_divergence not in ("raise", "continue"):
         raise InputValueError(f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}")
 
@@ -189,12 +198,15 @@ def train(
 
     if progress is None:
         progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
-    for _ in tqdm(range(epochs), disable=not progress, desc="training", unit="epoch"):
+    for epoch in tqdm(range(epochs), disable=not progress, desc="training", unit="epoch"):
         w_before, b_before = model.w.numpy(), model.b.numpy()
-        if len(batches) == 1:
-            loss_before = step(model, x_all, y_all, rate)
+        if shuffle_seed is None and len(batches) == 1:
+            loss_before = step(model, x_all, y_all, rate)  # the full-data loss, for free
         else:
             loss_before = measure()
+            if shuffle_seed is not None:
+                shuffled = epoch_batches(x_all, y_all, batch_size, shuffle_seed, epoch)
+                batches = [(x_batch, y_batch) for x_batch, y_batch, _ in shuffled]
             for x_batch, y_batch in batches:
                 step(model, x_batch, y_batch, rate)
         record(w_before, b_before, loss_before.numpy())

@@ -65,6 +65,25 @@ def batch_slices(n: int, batch_size: int | None) -> list[slice]:
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
+def epoch_batches(
+    n: int, batch_size: int | None, order: np.ndarray | None, epoch: int
+) -> list[Any]:
+    """Index sets of the batches of ``epoch``: slices, or pieces of ``order[epoch]``.
+
+    Args:
+        n: Number of points.
+        batch_size: Points per batch, ``None`` for all.
+        order: ``None`` for data order, else an ``(epochs, n)`` integer array
+            giving each epoch's visiting order (see :mod:`linfit.batching`).
+        epoch: 0-based epoch number.
+    """
+    slices = batch_slices(n, batch_size)
+    if order is None:
+        return slices
+    visit = np.asarray(order)[epoch]
+    return [visit[piece] for piece in slices]
+
+
 def train(
     x: Any,
     y: Any,
@@ -74,6 +93,7 @@ def train(
     w: float = 5.0,
     b: float = 0.0,
     batch_size: int | None = None,
+    order: np.ndarray | None = None,
     dtype: Any = np.float64,
 ) -> History:
     """Gradient descent exactly as :func:`linfit.train` does it, in NumPy.
@@ -85,7 +105,12 @@ def train(
         learning_rate: Step size.
         w: Initial slope.
         b: Initial intercept.
-        batch_size: ``None`` for full batch, else consecutive batches of this size.
+        batch_size: ``None`` for full batch, else batches of this size.
+        order: ``None`` to take batches in data order, else an ``(epochs, n)``
+            array of indices: epoch ``e`` cuts ``order[e]`` into consecutive
+            batches (this is how a shuffled :func:`linfit.train` run with
+            ``shuffle_seed`` is replayed, using
+            :func:`linfit.batching.epoch_order`).
         dtype: Precision of the whole computation (float64 for the oracle,
             float32 to imitate a single-precision port).
 
@@ -98,10 +123,9 @@ def train(
     y = np.asarray(y, dtype=dtype).reshape(-1)
     rate = dtype.type(learning_rate)
     w, b = dtype.type(w), dtype.type(b)
-    slices = batch_slices(len(x), batch_size)
     ws, bs, losses = [w], [b], [loss(w, b, x, y)]
-    for _ in range(epochs):
-        for batch in slices:
+    for epoch in range(epochs):
+        for batch in epoch_batches(len(x), batch_size, order, epoch):
             w, b = step(w, b, x[batch], y[batch], rate)
         ws.append(w)
         bs.append(b)

@@ -1,0 +1,145 @@
+"""The same line as a Keras 3 model, trained with ``compile`` and ``fit``.
+
+Keras wraps the loop of :mod:`linfit.loop` (forward pass, loss, tape,
+update) behind ``fit``. Two Keras 3 rules matter for this tiny model:
+
+* Weights must be created with ``add_weight``. A raw ``tf.Variable`` assigned
+  to an attribute of a ``keras.Model`` is *not* tracked in Keras 3: it is
+  missing from ``trainable_weights``, so ``fit`` computes no gradient for it
+  and silently trains nothing.
+* ``save_weights`` only accepts file names ending in ``.weights.h5``.
+
+With the full batch, ``SGD(learning_rate)``, ``loss="mse"`` and XLA off,
+``fit`` performs the same arithmetic as :func:`linfit.train`; the tests
+check how closely (see ``tests/test_keras.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from linfit.errors import InputValueError
+from linfit.validation import as_data, check_epochs, check_finite_scalar, check_learning_rate
+
+__all__ = ["KerasLinearModel", "fit_keras", "save_weights_atomically"]
+
+
+@keras.saving.register_keras_serializable(package="linfit")
+class KerasLinearModel(keras.Model):
+    """``y = w * x + b`` as a ``keras.Model`` with weights from ``add_weight``.
+
+    Args:
+        w: Initial slope.
+        b: Initial intercept.
+        **kwargs: Passed to ``keras.Model`` (e.g. ``name``).
+
+    Example:
+        >>> model = KerasLinearModel()
+        >>> float(model(np.array([3.0], dtype="float32"))[0])
+        15.0
+        >>> sorted(v.path for v in model.trainable_weights)
+        ['keras_linear_model/b', 'keras_linear_model/w']
+    """
+
+    def __init__(self, w: float = 5.0, b: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.initial_w = check_finite_scalar(w, "w")
+        self.initial_b = check_finite_scalar(b, "b")
+        self.w = self.add_weight(
+            shape=(), initializer=keras.initializers.Constant(self.initial_w), name="w"
+        )
+        self.b = self.add_weight(
+            shape=(), initializer=keras.initializers.Constant(self.initial_b), name="b"
+        )
+
+    def call(self, x: Any) -> Any:
+        """Predict ``w * x + b`` for inputs of any shape (float32)."""
+        return self.w * x + self.b
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {**super().get_config(), "w": self.initial_w, "b": self.initial_b}
+
+
+def fit_keras(
+    model: KerasLinearModel,
+    x: Any,
+    y: Any,
+    *,
+    epochs: int,
+    learning_rate: float,
+    batch_size: int | None = None,
+) -> keras.callbacks.History:
+    """Compile ``model`` with SGD and ``"mse"`` and ``fit`` it, deterministically.
+
+    ``jit_compile=False`` is pinned: Keras 3's default ``"auto"`` turns XLA on
+    when a GPU is visible, which changes the summation order. ``shuffle=False``
+    keeps the batch order fixed.
+
+    Args:
+        model: The model to train in place.
+        x: Inputs, shape ``(N,)`` or ``(N, 1)``.
+        y: Targets, same length.
+        epochs: Number of epochs.
+        learning_rate: SGD step size.
+        batch_size: Points per step; ``None`` means all ``N`` (full batch).
+
+    Returns:
+        The Keras ``History``; ``history.history["loss"][k]`` is the loss
+        Keras measured during epoch ``k``, i.e. *before* that epoch's update
+        in the full-batch case.
+    """
+    x_data, y_data = as_data(x, y)
+    epochs = check_epochs(epochs)
+    learning_rate = check_learning_rate(learning_rate)
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+        loss="mse",
+        jit_compile=False,
+    )
+    return model.fit(
+        x_data,
+        y_data,
+        epochs=epochs,
+        batch_size=batch_size or len(x_data),
+        shuffle=False,
+        verbose=0,
+    )
+
+
+def save_weights_atomically(model: keras.Model, path: str | os.PathLike[str]) -> Path:
+    """``model.save_weights(path)``, but never leaving a half-written file at ``path``.
+
+    Keras writes in place; a crash midway would corrupt an existing good
+    file. Here the weights go to a temporary ``.weights.h5`` file in the same
+    folder, which is then renamed over ``path`` (atomic on one filesystem).
+
+    Raises:
+        InputValueError: If ``path`` does not end in ``.weights.h5`` (the
+            suffix Keras 3 requires).
+    """
+    path = Path(path)
+    if not path.name.endswith(".weights.h5"):
+        raise InputValueError(f"{path}: Keras 3 weight files must end in '.weights.h5'")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp.weights.h5"
+    )
+    os.close(handle)
+    try:
+        model.save_weights(temporary, overwrite=True)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def weights(model: keras.Model) -> np.ndarray:
+    """``[w, b]`` of a :class:`KerasLinearModel` as a float32 array."""
+    return np.array([model.w.numpy(), model.b.numpy()], dtype=np.float32)

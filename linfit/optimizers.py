@@ -1,0 +1,125 @@
+"""Seed 003's two other ways to write the same training: functional, and with an optimizer.
+
+Both fit the canonical data from a start far from the truth (W=5, B=10).
+
+* **Functional style**: no model object at all. ``W`` and ``B`` are free
+  ``tf.Variable``s, the loss is a plain function of them, and each step asks a
+  tape for ``∂loss/∂(W, B)`` and applies ``assign_sub`` by hand.
+* **Optimizer style**: a :class:`~linfit.keras_model.KerasLinearModel` and a
+  ``keras.optimizers.SGD`` that applies the update through
+  ``apply_gradients``, reporting the loss every few steps. (The seed's
+  ``tf.train.GradientDescentOptimizer`` and ``global_step`` are TF1 APIs that
+  no longer exist.)
+
+Plain SGD computes ``v ← v − lr·g`` exactly like :func:`linfit.train`, so
+both return the same float32 :class:`~linfit.history.History` rows as
+``train`` with the same settings (the tests check it bit for bit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from linfit._tensorflow import tf
+from linfit.history import History
+from linfit.loss import l2_loss
+from linfit.validation import as_data, check_epochs, check_learning_rate
+
+__all__ = ["train_functional", "train_with_optimizer"]
+
+Reporter = Callable[[int, float], object]
+
+
+def train_functional(
+    x: Any,
+    y: Any,
+    *,
+    steps: int = 200,
+    learning_rate: float = 0.01,
+    w: float = 5.0,
+    b: float = 10.0,
+) -> History:
+    """Gradient descent on two free variables, with a loss written as ``loss(W, B)``.
+
+    Args:
+        x: Inputs, shape ``(N,)``.
+        y: Targets, shape ``(N,)``.
+        steps: Number of full-batch steps (seed 003: 200).
+        learning_rate: Step size (seed 003: 0.01).
+        w: Initial W (seed 003: 5).
+        b: Initial B (seed 003: 10).
+
+    Returns:
+        A History with ``steps + 1`` rows, same semantics as :func:`linfit.train`.
+    """
+    x_data, y_data = as_data(x, y)
+    steps, learning_rate = check_epochs(steps), check_learning_rate(learning_rate)
+    inputs, targets = tf.constant(x_data), tf.constant(y_data)
+    weight = tf.Variable(w, dtype=tf.float32)
+    bias = tf.Variable(b, dtype=tf.float32)
+    rate = tf.constant(learning_rate, tf.float32)
+
+    def loss(weight: tf.Variable, bias: tf.Variable) -> tf.Tensor:
+        return l2_loss(weight * inputs + bias, targets)
+
+    rows = []
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            current = loss(weight, bias)
+        grad_w, grad_b = tape.gradient(current, [weight, bias])
+        rows.append((weight.numpy(), bias.numpy(), current.numpy()))
+        weight.assign_sub(rate * grad_w)
+        bias.assign_sub(rate * grad_b)
+    rows.append((weight.numpy(), bias.numpy(), loss(weight, bias).numpy()))
+    return History.from_rows(*zip(*rows, strict=True), dtype="float32")
+
+
+def train_with_optimizer(
+    x: Any,
+    y: Any,
+    *,
+    steps: int = 300,
+    learning_rate: float = 0.01,
+    w: float = 5.0,
+    b: float = 10.0,
+    report_every: int = 20,
+    report: Reporter | None = None,
+) -> History:
+    """Train a Keras model with ``SGD.apply_gradients`` in a hand-written loop.
+
+    Args:
+        x: Inputs, shape ``(N,)``.
+        y: Targets, shape ``(N,)``.
+        steps: Number of full-batch steps (seed 003: 300).
+        learning_rate: SGD step size (seed 003: 0.01).
+        w: Initial W (seed 003: 5).
+        b: Initial B (seed 003: 10).
+        report_every: Call ``report`` every this many steps (seed 003: 20).
+        report: Called as ``report(step, loss)`` at steps 0, ``report_every``, ...
+
+    Returns:
+        A History with ``steps + 1`` rows, same semantics as :func:`linfit.train`.
+    """
+    import keras
+
+    from linfit.keras_model import KerasLinearModel
+
+    x_data, y_data = as_data(x, y)
+    steps, learning_rate = check_epochs(steps), check_learning_rate(learning_rate)
+    inputs, targets = tf.constant(x_data), tf.constant(y_data)
+    model = KerasLinearModel(w=w, b=b)
+    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
+    variables = [model.w, model.b]
+
+    rows = []
+    for step in range(steps):
+        with tf.GradientTape() as tape:
+            current = l2_loss(model(inputs), targets)
+        gradients = tape.gradient(current, variables)
+        rows.append((model.w.numpy(), model.b.numpy(), current.numpy()))
+        if report is not None and step % report_every == 0:
+            report(step, float(current))
+        optimizer.apply_gradients(zip(gradients, variables, strict=True))
+    rows.append((model.w.numpy(), model.b.numpy(), l2_loss(model(inputs), targets).numpy()))
+    return History.from_rows(*zip(*rows, strict=True), dtype="float32")
