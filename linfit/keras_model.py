@@ -57,6 +57,9 @@ class KerasLinearModel(keras.Model):
         self.b = self.add_weight(
             shape=(), initializer=keras.initializers.Constant(self.initial_b), name="b"
         )
+        # Every weight exists now (none depends on the input shape), so the
+        # model is built: load_weights works before the first call.
+        self.built = True
 
     def call(self, x: Any) -> Any:
         """Predict ``w * x + b`` for inputs of any shape (float32)."""

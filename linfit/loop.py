@@ -82,6 +82,7 @@ def train(
     mode: Mode = "eager",
     on_divergence: OnDivergence = "raise",
     shuffle_seed: int | None = None,
+    first_epoch: int = 0,
 ) -> History:
     """Train ``model`` on ``(x, y)`` by gradient descent on the L2 loss.
 
@@ -108,6 +109,10 @@ def train(
         shuffle_seed: ``None`` visits the batches in data order every
             epoch; an integer shuffles each epoch with ``tf.data`` in the
             reproducible order of :func:`linfit.batching.epoch_order`.
+        first_epoch: Number of the first epoch of this call in a longer run,
+            used only to pick each epoch's shuffle order. A run resumed from a
+            checkpoint after ``k`` epochs passes ``first_epoch=k`` so that it
+            sees the batches an uninterrupted run would have seen.
         on_divergence: ``"raise"`` stops with a
             :class:`~linfit.errors.DivergenceError` as soon as the loss is
             non-finite or above :data:`DIVERGENCE_FACTOR` times its start;
@@ -142,6 +147,7 @@ def train(
         isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int) or shuffle_seed < 0
     ):
         raise InputValueError(f"shuffle_seed must be None or an integer >= 0, got {shuffle_seed!r}")
+    first_epoch = check_epochs(first_epoch)
     if on_divergence not in ("raise", "continue"):
         raise InputValueError(f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}")
 
@@ -205,7 +211,9 @@ def train(
         else:
             loss_before = measure()
             if shuffle_seed is not None:
-                shuffled = epoch_batches(x_all, y_all, batch_size, shuffle_seed, epoch)
+                shuffled = epoch_batches(
+                    x_all, y_all, batch_size, shuffle_seed, first_epoch + epoch
+                )
                 batches = [(x_batch, y_batch) for x_batch, y_batch, _ in shuffled]
             for x_batch, y_batch in batches:
                 step(model, x_batch, y_batch, rate)

@@ -77,3 +77,19 @@ def test_extended_refuses_a_run_that_starts_elsewhere(data) -> None:
     other = linfit.train(linfit.LinearModel(), x, y, epochs=2, learning_rate=0.1)
     with pytest.raises(ValueError, match="does not start where"):
         first.extended(other)
+
+
+def test_split_shuffled_run_equals_uninterrupted_run(tmp_path, data) -> None:
+    """Shuffled minibatches: resuming with first_epoch = epochs done replays the right orders."""
+    x, y = data
+    settings = {"learning_rate": 0.1, "batch_size": 64, "shuffle_seed": 1}
+    whole = linfit.train(linfit.LinearModel(), x, y, epochs=4, **settings)
+    model = linfit.LinearModel()
+    first = linfit.train(model, x, y, epochs=2, **settings)
+    checkpoint.save(tmp_path / "run", model, first)
+    restored, history = checkpoint.restore(tmp_path / "run")
+    second = linfit.train(restored, x, y, epochs=2, first_epoch=history.epochs, **settings)
+    assert history.extended(second).equals(whole)
+    # Without first_epoch the second half would replay epochs 0 and 1's orders.
+    again = linfit.train(checkpoint.restore(tmp_path / "run")[0], x, y, epochs=2, **settings)
+    assert not history.extended(again).equals(whole)

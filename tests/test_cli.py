@@ -191,3 +191,13 @@ def test_real_process_contract(tmp_path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == f"linfit: error: {bad}:2: cell 'oops' is not a number\n"
+
+
+@pytest.mark.parametrize("variant", ["keras", "functional", "optimizer", "minibatch", "mlp"])
+def test_every_demo_variant_runs(capsys, variant) -> None:
+    status, out, err = run_cli(capsys, "demo", "--variant", variant, "--epochs", "2")
+    assert status == 0 and err == ""
+    if variant == "mlp":
+        assert "validation accuracy" in out
+    else:
+        assert "least squares" in out
