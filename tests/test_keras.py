@@ -121,3 +121,22 @@ def test_trap_column_targets_broadcast_in_a_hand_loop_but_not_in_fit(data) -> No
     assert linfit.train(linfit.LinearModel(), x, y[:, None], epochs=2, learning_rate=0.1).equals(
         flat
     )
+
+
+def test_interrupted_weights_save_keeps_the_good_file(tmp_path, monkeypatch) -> None:
+    good = KerasLinearModel(w=1.0, b=2.0)
+    path = save_weights_atomically(good, tmp_path / "line.weights.h5")
+
+    def crash(self, filepath, overwrite=True, **kwargs):
+        with open(filepath, "wb") as stream:
+            stream.write(b"\x89HDF partial")  # half a file reaches the disk...
+        raise KeyboardInterrupt("simulated crash during save_weights")
+
+    monkeypatch.setattr(KerasLinearModel, "save_weights", crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_weights_atomically(KerasLinearModel(w=9.0, b=9.0), path)
+    monkeypatch.undo()
+    restored = KerasLinearModel()
+    restored.load_weights(path)
+    assert weights(restored).tolist() == [1.0, 2.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["line.weights.h5"]
