@@ -27,7 +27,7 @@ def install(session: nox.Session, *groups: str, extras: str = "cpu") -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest); arguments after `--` go to pytest."""
-    install(session, "test")
+    install(session, "test", "docs")  # the docs tests build the site
     profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
     session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": profile})
 
@@ -38,6 +38,17 @@ def lint(session: nox.Session) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """Build the docs site strictly into site/; `nox -s docs -- serve` serves it locally."""
+    install(session, "docs")
+    env = {"NO_MKDOCS_2_WARNING": "1"}
+    if session.posargs and session.posargs[0] == "serve":
+        session.run("mkdocs", "serve", *session.posargs[1:], env=env)
+    else:
+        session.run("mkdocs", "build", "--strict", *session.posargs, env=env)
 
 
 @nox.session

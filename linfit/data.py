@@ -53,7 +53,7 @@ def synthesize(
         InputValueError: For ``n < 1``, a negative or non-finite ``noise``, or
             an unknown ``inputs``.
 
-    Example:
+    Examples:
         >>> x, y = synthesize(n=4, noise=0.0, inputs="linspace")
         >>> x.numpy().tolist()
         [-2.0, -0.6666666865348816, 0.6666666865348816, 2.0]

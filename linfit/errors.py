@@ -16,7 +16,7 @@ class LinfitError(Exception):
 class InputValueError(LinfitError, ValueError):
     """An argument has the right type but a value linfit cannot use.
 
-    Examples: a learning rate that is not positive, data containing NaN,
+    For instance: a learning rate that is not positive, data containing NaN,
     ``x`` and ``y`` of different lengths.
     """
 

@@ -23,7 +23,7 @@ __all__ = ["History", "format_row"]
 def format_row(epoch: int, w: float, b: float, loss: float) -> str:
     """Format one row the way the seeds printed it.
 
-    Example:
+    Examples:
         >>> format_row(0, 5.0, 0.0, 10.301712)
         'Epoch  0: W=5.00 b=0.00, loss=10.30171'
     """

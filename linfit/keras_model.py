@@ -39,7 +39,7 @@ class KerasLinearModel(keras.Model):
         b: Initial intercept.
         **kwargs: Passed to ``keras.Model`` (e.g. ``name``).
 
-    Example:
+    Examples:
         >>> model = KerasLinearModel()
         >>> float(model(np.array([3.0], dtype="float32"))[0])
         15.0

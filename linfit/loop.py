@@ -128,7 +128,7 @@ def train(
         InputValueError: If an argument has a value that cannot be used.
         DivergenceError: If training diverges and ``on_divergence="raise"``.
 
-    Example:
+    Examples:
         >>> from linfit import LinearModel, synthesize, train
         >>> x, y = synthesize()
         >>> history = train(LinearModel(), x, y, epochs=10, learning_rate=0.1)

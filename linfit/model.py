@@ -27,7 +27,7 @@ class LinearModel(tf.Module):
         w: Scalar float32 ``tf.Variable``, the slope.
         b: Scalar float32 ``tf.Variable``, the intercept.
 
-    Example:
+    Examples:
         >>> model = LinearModel()
         >>> float(model(3.0))
         15.0

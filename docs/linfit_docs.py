@@ -1,0 +1,108 @@
+"""Helpers for the code that runs while the docs are built.
+
+Expensive runs are cached with ``functools.cache``: MkDocs builds the English
+and the Chinese site in one process, and both call the same functions, so
+each computation runs once per build. Every run is seeded.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+import linfit
+
+
+def svg(figure: Any) -> str:
+    """A matplotlib figure as inline SVG markup (for ``html="1"`` blocks)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+@cache
+def canonical() -> dict[str, Any]:
+    """The seeds' experiment: 1000 N(0,1) points around y = 3x + 2, 10 epochs at 0.1."""
+    x, y = linfit.synthesize(n=1000, true_w=3.0, true_b=2.0, noise=1.0, seed=0)
+    model = linfit.LinearModel(w=5.0, b=0.0)
+    history = linfit.train(model, x, y, epochs=10, learning_rate=0.1)
+    return {"x": x, "y": y, "model": model, "history": history}
+
+
+@cache
+def learning_rate_runs(epochs: int = 30) -> dict[float, linfit.History]:
+    """Full-batch runs at fractions of the stable rate 2/L on the canonical data."""
+    x, y = canonical()["x"].numpy(), canonical()["y"].numpy()
+    bound = linfit.stable_learning_rate(x)
+    runs = {}
+    for fraction in (0.1, 0.5, 0.9, 1.05):
+        runs[fraction] = linfit.train(
+            linfit.LinearModel(),
+            x,
+            y,
+            epochs=epochs,
+            learning_rate=fraction * bound,
+            mode="function",
+            on_divergence="continue",
+        )
+    return runs
+
+
+def learning_rate_figure(language: str = "en") -> Any:
+    """Loss curves for the runs of :func:`learning_rate_runs`."""
+    from matplotlib.figure import Figure
+
+    label = {"en": "lr = {:.2f} · 2/L", "zh": "学习率 = {:.2f} · 2/L"}[language]
+    figure = Figure(figsize=(6, 4), layout="constrained")
+    axes = figure.add_subplot()
+    for fraction, history in learning_rate_runs().items():
+        axes.plot(
+            history.epoch, history.loss, marker="o", markersize=2, label=label.format(fraction)
+        )
+    axes.set_yscale("log")
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("L2 loss")
+    axes.legend()
+    return figure
+
+
+def table(rows: list[list[Any]], header: list[str]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def history_table(history: linfit.History, every: int = 1) -> str:
+    """History rows as a Markdown table."""
+    rows = [
+        [int(k), f"{history.w[k]:.5f}", f"{history.b[k]:.5f}", f"{history.loss[k]:.5f}"]
+        for k in range(0, len(history), every)
+    ]
+    return table(rows, ["k", "w[k]", "b[k]", "loss[k]"])
+
+
+__all__ = [
+    "canonical",
+    "history_table",
+    "learning_rate_figure",
+    "learning_rate_runs",
+    "svg",
+    "table",
+]
+
+np.set_printoptions(precision=5, suppress=True)
+
+
+@cache
+def classifier_run() -> dict[str, Any]:
+    """Seed 004's classifier on synthesized classes (the docs' most expensive run)."""
+    from linfit.classifier import nearest_centre_accuracy, synthesize_classes, train_classifier
+
+    train_set, validation_set = synthesize_classes(seed=0)
+    run = train_classifier(train_set, validation_set, epochs=5, seed=0)
+    return {"run": run, "best": nearest_centre_accuracy(validation_set)}
