@@ -21,7 +21,7 @@ and every partial result on the way to it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -60,9 +60,24 @@ magnitude ~1e-19 and below, where products fall under ``η``; the bounds carry
 an underflow term ``(8 + 1)·η`` per term summed so that they stay true there."""
 
 
-def gamma(k: float) -> float:
-    """``γ_k = k·u / (1 − k·u)`` for float32; infinite once ``k·u ≥ 1``."""
-    ku = k * UNIT_ROUNDOFF
+Precision = Literal["float32", "float64"]
+"""The arithmetic a bound is for. Every bound defaults to float32; the float64
+versions (``u = 2⁻⁵³``, ``η = 2⁻¹⁰²²``) hold a float64 computation, such as a
+float64 port, to the same analysis."""
+
+_CONSTANTS = {"float32": (2.0**-24, 2.0**-126), "float64": (2.0**-53, 2.0**-1022)}
+
+
+def _constants(precision: Precision) -> tuple[float, float]:
+    try:
+        return _CONSTANTS[precision]
+    except KeyError:
+        raise ValueError(f"precision must be 'float32' or 'float64', got {precision!r}") from None
+
+
+def gamma(k: float, unit_roundoff: float = UNIT_ROUNDOFF) -> float:
+    """``γ_k = k·u / (1 − k·u)`` (float32's ``u`` by default); infinite once ``k·u ≥ 1``."""
+    ku = k * unit_roundoff
     return ku / (1.0 - ku) if ku < 1.0 else float("inf")
 
 
@@ -72,7 +87,9 @@ def _magnitudes(w: float, b: float, x: np.ndarray, y: np.ndarray, slack: float =
     return (abs(float(w)) + slack) * np.abs(x) + (abs(float(b)) + slack) + np.abs(y)
 
 
-def loss_error_bound(w: float, b: float, x: Any, y: Any) -> float:
+def loss_error_bound(
+    w: float, b: float, x: Any, y: Any, *, precision: Precision = "float32"
+) -> float:
     """Bound on ``|computed float32 loss − exact loss|`` at float32 ``(w, b)``.
 
     ``γ_{n+8} · mean(M_i²) + 10·η``: each squared residual is off by at most
@@ -81,11 +98,14 @@ def loss_error_bound(w: float, b: float, x: Any, y: Any) -> float:
     """
     magnitudes = _magnitudes(w, b, x, y)
     n = magnitudes.size
-    underflow = (ROUNDINGS_PER_TERM + 2) * SMALLEST_NORMAL
-    return gamma(n + ROUNDINGS_PER_TERM) * float(np.mean(magnitudes**2)) + underflow
+    unit, smallest = _constants(precision)
+    underflow = (ROUNDINGS_PER_TERM + 2) * smallest
+    return gamma(n + ROUNDINGS_PER_TERM, unit) * float(np.mean(magnitudes**2)) + underflow
 
 
-def gradient_error_bound(w: float, b: float, x: Any, y: Any) -> tuple[float, float]:
+def gradient_error_bound(
+    w: float, b: float, x: Any, y: Any, *, precision: Precision = "float32"
+) -> tuple[float, float]:
     """Componentwise bound on ``|computed float32 gradient − exact gradient|``.
 
     ``γ_{n+8} · (2/n) Σ |x_i| M_i`` for ``∂L/∂w`` and ``γ_{n+8} · (2/n) Σ M_i``
@@ -94,12 +114,14 @@ def gradient_error_bound(w: float, b: float, x: Any, y: Any) -> tuple[float, flo
     ``tf.GradientTape`` builds, whatever order the sums are taken in.
     """
     bound_w, bound_b = _gradient_bound(
-        np.asarray(x, dtype=np.float64).reshape(-1), _magnitudes(w, b, x, y)
+        np.asarray(x, dtype=np.float64).reshape(-1), _magnitudes(w, b, x, y), precision
     )
     return float(bound_w), float(bound_b)
 
 
-def _gradient_bound(x: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
+def _gradient_bound(
+    x: np.ndarray, magnitudes: np.ndarray, precision: Precision = "float32"
+) -> np.ndarray:
     """``[bound for ∂L/∂w, bound for ∂L/∂b]``: rounding plus underflow.
 
     Underflow: each of the ``n`` terms may lose up to ``(8 + 1)·η`` before the
@@ -107,15 +129,23 @@ def _gradient_bound(x: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
     afterwards in the tape's formulation, hence ``9·η·Σ(1 + |x_i|)`` and
     ``9·η·n``.
     """
-    g = gamma(x.size + ROUNDINGS_PER_TERM)
+    unit, smallest = _constants(precision)
+    g = gamma(x.size + ROUNDINGS_PER_TERM, unit)
     rounding = g * np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
-    per_term = (ROUNDINGS_PER_TERM + 1) * SMALLEST_NORMAL
+    per_term = (ROUNDINGS_PER_TERM + 1) * smallest
     underflow = per_term * np.array([np.sum(1.0 + np.abs(x)), float(x.size)])
     return rounding + underflow
 
 
 def step_error_bound(
-    w: float, b: float, x: Any, y: Any, learning_rate: float, *, slack: float = 0.0
+    w: float,
+    b: float,
+    x: Any,
+    y: Any,
+    learning_rate: float,
+    *,
+    slack: float = 0.0,
+    precision: Precision = "float32",
 ) -> float:
     """Bound on how far one float32 step lands from the exact step (2-norm in ``(w, b)``).
 
@@ -132,18 +162,20 @@ def step_error_bound(
         learning_rate: The step size.
         slack: Uncertainty already present in ``w`` and ``b`` (added to their
             magnitudes), for use along a perturbed trajectory.
+        precision: ``"float32"`` or ``"float64"``, the arithmetic of the step.
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     magnitudes = _magnitudes(w, b, x, y, slack)
-    grad_bound = _gradient_bound(x, magnitudes)
+    unit, smallest = _constants(precision)
+    grad_bound = _gradient_bound(x, magnitudes, precision)
     grad_size = np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
     new_params = np.array([abs(float(w)), abs(float(b))]) + slack + learning_rate * grad_size
     per_component = (
         learning_rate * grad_bound
-        + 2 * UNIT_ROUNDOFF * learning_rate * grad_size
-        + UNIT_ROUNDOFF * new_params
-        + 2 * SMALLEST_NORMAL  # the product lr·g and the new parameter may underflow
+        + 2 * unit * learning_rate * grad_size
+        + unit * new_params
+        + 2 * smallest  # the product lr·g and the new parameter may underflow
     )
     return float(np.linalg.norm(per_component))
 
@@ -195,6 +227,7 @@ def trajectory_error_bound(
     b: float = 0.0,
     batch_size: int | None = None,
     order: np.ndarray | None = None,
+    precision: Precision = "float32",
 ) -> np.ndarray:
     """Bound on the distance between a float32 trajectory and the float64 one.
 
@@ -207,7 +240,8 @@ def trajectory_error_bound(
     than they are made.
 
     ``batch_size`` and ``order`` describe the batches as in
-    :func:`linfit.reference.train`.
+    :func:`linfit.reference.train`. With ``precision="float64"`` the bound is
+    for a float64 computation against the exact trajectory.
 
     Returns:
         float64 array of length ``epochs + 1``: the bound on the 2-norm of the
@@ -218,13 +252,19 @@ def trajectory_error_bound(
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     w, b = float(w), float(b)
     # A starting point that float32 cannot hold exactly is rounded first.
-    error = float(np.hypot(w - float(np.float32(w)), b - float(np.float32(b))))
+    error = (
+        float(np.hypot(w - float(np.float32(w)), b - float(np.float32(b))))
+        if precision == "float32"
+        else 0.0
+    )
     bounds = [error]
     for epoch in range(epochs):
         for batch in reference.epoch_batches(x.size, batch_size, order, epoch):
             eigenvalues = np.linalg.eigvalsh(reference.hessian(x[batch]))
             rho = float(np.max(np.abs(1.0 - learning_rate * eigenvalues)))
-            delta = step_error_bound(w, b, x[batch], y[batch], learning_rate, slack=error)
+            delta = step_error_bound(
+                w, b, x[batch], y[batch], learning_rate, slack=error, precision=precision
+            )
             error = rho * error + delta
             w, b = reference.step(w, b, x[batch], y[batch], learning_rate)
         bounds.append(error)

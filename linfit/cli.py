@@ -91,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--init-b", type=float, default=0.0, help="initial intercept (default 0)")
     fit.add_argument("--batch-size", type=int, default=None, help="points per step (default: all)")
     fit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+    conformance = commands.add_parser(
+        "conformance",
+        help="check a port against linfit's golden vectors",
+        description="Exit status: 0 when every case passes, 1 when a case fails, 2 on bad input.",
+    )
+    actions = conformance.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    check = actions.add_parser("check", help="compare a port's RESULTS.json with the golden cases")
+    check.add_argument("results", metavar="RESULTS.json", type=Path)
     return parser
 
 
@@ -240,6 +249,20 @@ def _fit(arguments: argparse.Namespace) -> None:
         print(f"\nfinal: W={final['w']:.6g} b={final['b']:.6g} loss={final['loss']:.6g}")
 
 
+def _conformance(arguments: argparse.Namespace) -> int:
+    from linfit import conformance
+
+    if arguments.action != "check":
+        print("linfit: error: say 'linfit conformance check RESULTS.json'", file=sys.stderr)
+        return EXIT_USAGE
+    report = conformance.check(arguments.results)
+    for case in report.cases:
+        print(case.line())
+    passed = sum(case.passed for case in report.cases)
+    print(f"\n{passed} passed, {len(report.cases) - passed} failed ({report.precision} port)")
+    return 0 if report.passed else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
@@ -258,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"linfit: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if arguments.command == "conformance":
+            return _conformance(arguments)
         {"demo": _demo, "fit": _fit}[arguments.command](arguments)
     except LinfitError as error:
         print(f"linfit: error: {error}", file=sys.stderr)

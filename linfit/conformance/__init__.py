@@ -1,0 +1,24 @@
+"""Golden vectors for ports, and the checker that holds a port to them.
+
+``linfit/conformance/v1/`` holds the published cases (inputs stored exactly,
+float64 and float32 reference trajectories, ``manifest.json``). They are
+immutable once published: a change of algorithm gets a new folder ``v2``.
+
+* :func:`load_cases` reads them;
+* :func:`check` compares a port's results file with them
+  (``linfit conformance check RESULTS.json`` on the command line);
+* ``python -m linfit.conformance.generate`` rewrites them from
+  :mod:`linfit.conformance.cases`, and a test fails if the committed files and
+  the code disagree.
+"""
+
+from linfit.conformance.checker import (
+    RESULTS_FORMAT,
+    Case,
+    CaseReport,
+    Report,
+    check,
+    load_cases,
+)
+
+__all__ = ["RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]
