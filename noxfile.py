@@ -51,6 +51,13 @@ def docs(session: nox.Session) -> None:
         session.run("mkdocs", "build", "--strict", *session.posargs, env=env)
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Time a training step many ways (`linfit bench`); `-- --output FILE.json` saves it."""
+    install(session, "bench")
+    session.run("linfit", "bench", *session.posargs)
+
+
 @nox.session
 def demo(session: nox.Session) -> None:
     """Run `linfit demo`; arguments after `--` go to it (e.g. `-- --epochs 20`)."""

@@ -21,6 +21,7 @@ EXIT_USAGE = 2
 DEMO_TRUE_W = 3.0
 DEMO_TRUE_B = 2.0
 DEMO_POINTS = 1000
+LIVE_EPOCHS = 100
 VARIANTS = {
     "loop": "the hand-written GradientTape loop, 10 epochs at 0.1",
     "keras": "KerasLinearModel with compile and fit, 10 epochs at 0.1",
@@ -90,7 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--init-w", type=float, default=5.0, help="initial slope (default 5)")
     fit.add_argument("--init-b", type=float, default=0.0, help="initial intercept (default 0)")
     fit.add_argument("--batch-size", type=int, default=None, help="points per step (default: all)")
+    fit.add_argument(
+        "--mode",
+        choices=("auto", "eager", "function", "graph", "xla"),
+        default="auto",
+        help="how to run training (default auto: eager, printing rows as they come, for up to "
+        f"{LIVE_EPOCHS} epochs; beyond that the fastest path: XLA for the full batch, "
+        "tf.function for minibatches)",
+    )
     fit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+    bench = commands.add_parser(
+        "bench",
+        help="time a training step many ways (eager, graph, XLA, Keras, NumPy, JAX)",
+        description="Times per step for n = 10^3, 10^5, 10^7, also as multiples of the "
+        "memory-traffic limit measured on this machine.",
+    )
+    bench.add_argument("--output", metavar="FILE.json", type=Path, help="save the results")
+    bench.add_argument("--quick", action="store_true", help="n = 10^3 only, 2 repeats")
 
     conformance = commands.add_parser(
         "conformance",
@@ -228,11 +246,21 @@ def _write_figures(directory: Path, x: object, y: object, model: object, history
     print(f"\nwrote {', '.join(figures)} to {directory}")
 
 
+def _auto_mode(requested: str, epochs: int, full_batch: bool) -> str:
+    """The training mode for ``--mode``: fastest path for long runs (see linfit bench)."""
+    if requested != "auto":
+        return requested
+    if epochs <= LIVE_EPOCHS:
+        return "eager"
+    return "xla" if full_batch else "function"
+
+
 def _fit(arguments: argparse.Namespace) -> None:
     import linfit
 
     x, y = linfit.load_csv(arguments.data)
     model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
+    full_batch = arguments.batch_size is None or arguments.batch_size == len(x)
     history = linfit.train(
         model,
         x,
@@ -241,6 +269,7 @@ def _fit(arguments: argparse.Namespace) -> None:
         learning_rate=arguments.learning_rate,
         batch_size=arguments.batch_size,
         verbose=not arguments.json,
+        mode=_auto_mode(arguments.mode, arguments.epochs, full_batch),
     )
     if arguments.json:
         print(json.dumps({"history": history.to_dict(), "final": history.final}))
@@ -283,6 +312,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.command == "conformance":
             return _conformance(arguments)
+        if arguments.command == "bench":
+            from linfit import bench
+
+            report = bench.main(quick=arguments.quick)
+            if arguments.output is not None:
+                text = json.dumps(report, indent=1) + "\n"
+                _write_atomically(arguments.output, text.encode("utf-8"))
+            return 0
         {"demo": _demo, "fit": _fit}[arguments.command](arguments)
     except LinfitError as error:
         print(f"linfit: error: {error}", file=sys.stderr)

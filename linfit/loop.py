@@ -30,9 +30,14 @@ from linfit.validation import as_data, check_batch_size, check_epochs, check_lea
 
 __all__ = ["DIVERGENCE_FACTOR", "Callback", "Mode", "OnDivergence", "train"]
 
-Mode = Literal["eager", "function"]
-"""How each step runs: ``"eager"`` op by op in Python, or ``"function"`` as a
-``tf.function`` graph traced once. Both give bit-identical results on CPU."""
+Mode = Literal["eager", "function", "graph", "xla"]
+"""How training runs: ``"eager"`` op by op in Python; ``"function"`` with each
+step a ``tf.function`` graph; ``"graph"`` with the whole epoch loop in one
+graph; ``"xla"`` with that graph compiled by XLA. The first three are
+bit-identical on CPU; ``"xla"`` agrees within the rounding bound. ``"graph"``
+and ``"xla"`` support full-batch training (see :mod:`linfit.compiled`)."""
+
+MODES = ("eager", "function", "graph", "xla")
 
 Callback = Callable[[int, float, float, float], object]
 """Called as ``callback(epoch, w, b, loss)`` for every History row, in order."""
@@ -104,8 +109,10 @@ def train(
         verbose: Print each row in the seeds' format to stdout.
         progress: Show a tqdm progress bar. ``None`` shows one for runs of at
             least 1000 epochs when stderr is a terminal.
-        mode: ``"eager"`` or ``"function"`` (the step compiled with
-            ``tf.function``).
+        mode: ``"eager"``, ``"function"`` (each step a ``tf.function``),
+            ``"graph"`` (the whole loop in one graph) or ``"xla"`` (that graph
+            compiled by XLA); see :data:`Mode`. In ``"graph"`` and ``"xla"``
+            modes ``verbose`` and ``callback`` see the rows after the run.
         shuffle_seed: ``None`` visits the batches in data order every
             epoch; an integer shuffles each epoch with ``tf.data`` in the
             reproducible order of :func:`linfit.batching.epoch_order`.
@@ -141,8 +148,12 @@ def train(
     learning_rate = check_learning_rate(learning_rate)
     n = len(x_data)
     batch_size = check_batch_size(batch_size, n)
-    if mode not in ("eager", "function"):
-        raise InputValueError(f"mode must be 'eager' or 'function', got {mode!r}")
+    if mode not in MODES:
+        raise InputValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode in ("graph", "xla") and (batch_size != n or shuffle_seed is not None):
+        raise InputValueError(
+            f"mode={mode!r} trains with the full batch only; use mode='function' for minibatches"
+        )
     if shuffle_seed is not None and (
         isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int) or shuffle_seed < 0
     ):
@@ -201,6 +212,17 @@ def train(
                 stable_learning_rate(x_data),
                 History.from_rows(ws, bs, losses, dtype="float32"),
             )
+
+    if mode in ("graph", "xla"):
+        from linfit.compiled import run_loop
+
+        w0, b0 = float(model.w.numpy()), float(model.b.numpy())
+        rows = run_loop(w0, b0, x_all, y_all, learning_rate, epochs, xla=mode == "xla")
+        for w, b, loss in zip(*rows, strict=True):  # rows are reported after the run
+            record(w, b, loss)
+        model.w.assign(rows[0][-1])
+        model.b.assign(rows[1][-1])
+        return History.from_rows(ws, bs, losses, dtype="float32")
 
     if progress is None:
         progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()

@@ -201,3 +201,23 @@ def test_every_demo_variant_runs(capsys, variant) -> None:
         assert "validation accuracy" in out
     else:
         assert "least squares" in out
+
+
+def test_long_fit_uses_the_compiled_path_and_agrees(capsys, points_csv) -> None:
+    """--mode auto picks XLA past 100 epochs; the rows agree with eager within the bound."""
+    from linfit import bounds
+
+    argv = ["fit", "--data", str(points_csv), "--epochs", "150", "--learning-rate", "0.1", "--json"]
+    status, out, _ = run_cli(capsys, *argv)
+    assert status == 0
+    fast = json.loads(out)["history"]
+    x, y = linfit.load_csv(points_csv)
+    eager = linfit.train(linfit.LinearModel(), x, y, epochs=150, learning_rate=0.1)
+    allowed = 2 * bounds.trajectory_error_bound(x.numpy(), y.numpy(), epochs=150, learning_rate=0.1)
+    distance = np.hypot(np.subtract(fast["w"], eager.w), np.subtract(fast["b"], eager.b))
+    assert np.all(distance <= allowed)
+    from linfit.cli import _auto_mode
+
+    assert _auto_mode("auto", 150, full_batch=True) == "xla"
+    assert _auto_mode("auto", 150, full_batch=False) == "function"
+    assert _auto_mode("auto", 100, full_batch=True) == "eager"
