@@ -106,3 +106,42 @@ def classifier_run() -> dict[str, Any]:
     train_set, validation_set = synthesize_classes(seed=0)
     run = train_classifier(train_set, validation_set, epochs=5, seed=0)
     return {"run": run, "best": nearest_centre_accuracy(validation_set)}
+
+
+def bench_report() -> dict[str, Any]:
+    """The benchmark run kept in docs/data/bench.json (made by `linfit bench --output`)."""
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parent / "data" / "bench.json").read_text())
+
+
+def bench_figure() -> Any:
+    """Time per step against n for each method, with the memory-traffic limit dashed."""
+    from matplotlib.figure import Figure
+
+    report = bench_report()
+    figure = Figure(figsize=(7, 4.5), layout="constrained")
+    axes = figure.add_subplot()
+    methods = dict.fromkeys(row["method"] for row in report["results"])
+    for method in methods:
+        rows = [row for row in report["results"] if row["method"] == method]
+        axes.plot(
+            [r["n"] for r in rows],
+            [r["seconds_per_step"] * 1e3 for r in rows],
+            marker="o",
+            label=method,
+        )
+    sizes = np.array(sorted({row["n"] for row in report["results"]}), dtype=float)
+    axes.plot(
+        sizes,
+        8 * sizes / report["bandwidth_bytes_per_second"] * 1e3,
+        "k--",
+        label="memory-traffic limit",
+    )
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("n (points)")
+    axes.set_ylabel("ms per step")
+    axes.legend(fontsize=8)
+    return figure
