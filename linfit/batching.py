@@ -1,18 +1,22 @@
 """Shuffled minibatches with ``tf.data``, in an order a port can reproduce.
 
-``tf.data.Dataset.from_tensor_slices((x, y)).shuffle(n, seed).batch(B)`` is
-the idiomatic input pipeline, but its permutation comes from TensorFlow's
-internal random generator, which no other framework reimplements. linfit
-therefore *exports* the order: each element carries its index through the
-pipeline, so the indices of every batch are known, and
-:func:`epoch_order` returns them without training. A port (or the NumPy
-reference, via ``order=``) replays the same batches from that list.
+The usual pipeline is ``Dataset.from_tensor_slices((x, y)).shuffle(n, seed).batch(B)``.
+linfit does not use ``.shuffle`` for training, for a reason worth knowing:
+its permutation depends on TensorFlow's *global* seed as well as on the seed
+passed to it, and ``keras.utils.set_random_seed`` (or ``tf.random.set_seed``)
+anywhere in the process changes the global seed. The same ``seed=`` then
+yields a different order — the test suite caught exactly that. So each epoch's
+permutation is drawn with a *stateless* op, a pure function of
+``(shuffle_seed, epoch)``: sort ``n`` random 64-bit integers from
+``tf.random.stateless_uniform(seed=[shuffle_seed, epoch])`` and take the
+ranks. The data is then gathered in that order and batched with ``tf.data``,
+each element carrying its index.
 
-The order of epoch ``e`` depends only on ``(n, shuffle_seed, e)``: the
-shuffle is seeded with ``shuffle_seed * 1_000_003 + e`` and a buffer as large
-as the data (a uniform permutation), not reshuffled between iterations. So a
-run that stops after epoch 4 and resumes at epoch 5 sees the same batches as
-an uninterrupted one.
+Because the permutation comes from TensorFlow's Philox generator, which other
+frameworks do not reimplement, linfit *exports* it: :func:`epoch_order`
+returns every epoch's order, and a port (or the NumPy reference, via
+``order=``) replays the same batches. A run resumed at epoch ``e`` sees the
+batches an uninterrupted run would have seen.
 """
 
 from __future__ import annotations
@@ -21,26 +25,24 @@ import numpy as np
 
 from linfit._tensorflow import tf
 
-__all__ = ["epoch_batches", "epoch_order", "epoch_seed"]
-
-SEED_STRIDE = 1_000_003
+__all__ = ["epoch_batches", "epoch_order", "permutation"]
 
 
-def epoch_seed(shuffle_seed: int, epoch: int) -> int:
-    """The ``tf.data`` shuffle seed used for ``epoch``."""
-    return int(shuffle_seed) * SEED_STRIDE + int(epoch)
+def permutation(n: int, shuffle_seed: int, epoch: int) -> tf.Tensor:
+    """The visiting order of ``epoch``: an int64 permutation of ``range(n)``."""
+    keys = tf.random.stateless_uniform(
+        [n], seed=[int(shuffle_seed), int(epoch)], minval=None, maxval=None, dtype=tf.int64
+    )
+    return tf.argsort(keys, stable=True)
 
 
 def _dataset(
     x: tf.Tensor, y: tf.Tensor, batch_size: int, shuffle_seed: int, epoch: int
 ) -> tf.data.Dataset:
-    n = int(x.shape[0])
-    index = tf.range(n, dtype=tf.int64)
-    return (
-        tf.data.Dataset.from_tensor_slices((x, y, index))
-        .shuffle(n, seed=epoch_seed(shuffle_seed, epoch), reshuffle_each_iteration=False)
-        .batch(batch_size)
-    )
+    order = tf.cast(permutation(int(x.shape[0]), shuffle_seed, epoch), tf.int64)
+    return tf.data.Dataset.from_tensor_slices(
+        (tf.gather(x, order), tf.gather(y, order), order)
+    ).batch(batch_size)
 
 
 def epoch_batches(
@@ -67,16 +69,5 @@ def epoch_order(n: int, shuffle_seed: int, epochs: int) -> np.ndarray:
     Batch ``j`` of epoch ``e`` is ``order[e, j*B:(j+1)*B]`` for any batch size
     ``B``: batching cuts the shuffled sequence into consecutive pieces.
     """
-    zeros = tf.zeros([n], dtype=tf.float32)
-    return (
-        np.stack(
-            [
-                np.concatenate(
-                    [index for _, _, index in epoch_batches(zeros, zeros, n, shuffle_seed, e)]
-                )
-                for e in range(epochs)
-            ]
-        )
-        if epochs
-        else np.zeros((0, n), dtype=np.int64)
-    )
+    rows = [permutation(n, shuffle_seed, epoch).numpy() for epoch in range(epochs)]
+    return np.stack(rows).astype(np.int64) if rows else np.zeros((0, n), dtype=np.int64)

@@ -27,6 +27,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -141,10 +142,10 @@ def _jax_methods(x: np.ndarray, y: np.ndarray) -> dict[str, tuple[Callable[[int]
         params = start
         for _ in range(steps):
             params = step(params)
-        jax.block_until_ready(params)
+        jax.block_until_ready(params)  # type: ignore[no-untyped-call]
 
     def fori_loop(steps: int) -> None:
-        jax.block_until_ready(fori(start, steps))
+        jax.block_until_ready(fori(start, steps))  # type: ignore[no-untyped-call]
 
     return {"JAX jit step": (jit_step, False), "JAX fori_loop": (fori_loop, True)}
 
@@ -169,7 +170,7 @@ def run_benchmark(
         limit = 8 * n / bandwidth
         for name, (method, cheap) in _methods(x, y).items():
             steps = 3 if quick else _steps_for(n, cheap)
-            seconds = _median_time(lambda method=method, steps=steps: method(steps), repeats)
+            seconds = _median_time(partial(method, steps), repeats)
             per_step = seconds / steps
             results.append(
                 {

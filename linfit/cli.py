@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, cast
 
 EXIT_USAGE = 2
 DEMO_TRUE_W = 3.0
@@ -134,7 +134,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _comparison(w: float, b: float, loss: float, x: object, y: object) -> None:
+def _comparison(w: float, b: float, loss: float, x: Any, y: Any) -> None:
     """Print the trained line beside the least-squares optimum and the truth."""
     import linfit
 
@@ -229,7 +229,7 @@ def _demo_mlp(epochs: int, learning_rate: float, seed: int) -> None:
     )
 
 
-def _write_figures(directory: Path, x: object, y: object, model: object, history: object) -> None:
+def _write_figures(directory: Path, x: Any, y: Any, model: Any, history: Any) -> None:
     import io
 
     from linfit import plots
@@ -257,6 +257,7 @@ def _auto_mode(requested: str, epochs: int, full_batch: bool) -> str:
 
 def _fit(arguments: argparse.Namespace) -> None:
     import linfit
+    from linfit.loop import Mode
 
     x, y = linfit.load_csv(arguments.data)
     model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
@@ -269,7 +270,7 @@ def _fit(arguments: argparse.Namespace) -> None:
         learning_rate=arguments.learning_rate,
         batch_size=arguments.batch_size,
         verbose=not arguments.json,
-        mode=_auto_mode(arguments.mode, arguments.epochs, full_batch),
+        mode=cast(Mode, _auto_mode(arguments.mode, arguments.epochs, full_batch)),
     )
     if arguments.json:
         print(json.dumps({"history": history.to_dict(), "final": history.final}))

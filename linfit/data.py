@@ -178,7 +178,7 @@ def load_csv(path: str | os.PathLike[str]) -> tuple[tf.Tensor, tf.Tensor]:
                 continue  # a header line
             bad = cells[0] if values[0] is None else cells[1]
             raise DataFileError(path, f"cell {bad.strip()!r} is not a number", line_number)
-        x_value, y_value = float(values[0]), float(values[1])  # type: ignore[arg-type]
+        x_value, y_value = float(values[0]), float(values[1])
         for value in (x_value, y_value):
             if not math.isfinite(value) or abs(value) > float(np.finfo(np.float32).max):
                 raise DataFileError(

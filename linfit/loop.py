@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, cast
 
 from tqdm.auto import tqdm
 
@@ -70,7 +70,7 @@ def _check_model(model: object) -> LinearModel:
             "model has no trainable variables, so training would change nothing; "
             "create its w and b as trainable tf.Variables"
         )
-    return model  # type: ignore[return-value]
+    return cast(LinearModel, model)
 
 
 def train(

@@ -72,7 +72,8 @@ def train_functional(
         weight.assign_sub(rate * grad_w)
         bias.assign_sub(rate * grad_b)
     rows.append((weight.numpy(), bias.numpy(), loss(weight, bias).numpy()))
-    return History.from_rows(*zip(*rows, strict=True), dtype="float32")
+    ws, bs, losses = zip(*rows, strict=True)
+    return History.from_rows(ws, bs, losses, dtype="float32")
 
 
 def train_with_optimizer(
@@ -122,4 +123,5 @@ def train_with_optimizer(
             report(step, float(current))
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
     rows.append((model.w.numpy(), model.b.numpy(), l2_loss(model(inputs), targets).numpy()))
-    return History.from_rows(*zip(*rows, strict=True), dtype="float32")
+    ws, bs, losses = zip(*rows, strict=True)
+    return History.from_rows(ws, bs, losses, dtype="float32")

@@ -32,8 +32,8 @@ __all__ = [
 ]
 
 
-def loss(w: float, b: float, x: np.ndarray, y: np.ndarray) -> float:
-    """L2 loss ``mean((w * x + b - y) ** 2)`` in the precision of the inputs.
+def loss(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> Any:
+    """L2 loss ``mean((w * x + b - y) ** 2)``, a scalar in the precision of the inputs.
 
     Args:
         w: Slope.
@@ -45,15 +45,13 @@ def loss(w: float, b: float, x: np.ndarray, y: np.ndarray) -> float:
     return np.mean(residual * residual)
 
 
-def gradient(w: float, b: float, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+def gradient(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
     """Analytic gradient ``(2 mean(r x), 2 mean(r))`` of :func:`loss`, ``r = w x + b - y``."""
     residual = w * x + b - y
     return 2 * np.mean(residual * x), 2 * np.mean(residual)
 
 
-def step(
-    w: float, b: float, x: np.ndarray, y: np.ndarray, learning_rate: float
-) -> tuple[float, float]:
+def step(w: Any, b: Any, x: np.ndarray, y: np.ndarray, learning_rate: Any) -> tuple[Any, Any]:
     """One gradient-descent step; returns the new ``(w, b)``."""
     grad_w, grad_b = gradient(w, b, x, y)
     return w - learning_rate * grad_w, b - learning_rate * grad_b

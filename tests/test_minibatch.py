@@ -105,3 +105,21 @@ def test_streaming_metric_over_batches_equals_whole_data() -> None:
         stream.update_state(y_batch, model(x_batch))
     whole = linfit.mse(y, model(x))
     assert stream.result() == pytest.approx(whole, rel=4 * 777 * 2.0**-53)
+
+
+def test_order_ignores_the_global_seed() -> None:
+    """Keras' set_random_seed changes TensorFlow's global seed; linfit's order must not move.
+
+    (tf.data's own `.shuffle(seed=s)` would: its permutation mixes in the
+    global seed. That is why linfit draws the permutation with a stateless op.)
+    """
+    import keras
+
+    before = batching.epoch_order(100, shuffle_seed=5, epochs=2)
+    keras.utils.set_random_seed(1234)
+    assert np.array_equal(batching.epoch_order(100, shuffle_seed=5, epochs=2), before)
+    shuffled = tf.data.Dataset.range(100).shuffle(100, seed=5)
+    first = [int(i) for i in shuffled]
+    keras.utils.set_random_seed(4321)
+    second = [int(i) for i in tf.data.Dataset.range(100).shuffle(100, seed=5)]
+    assert first != second  # the trap linfit avoids

@@ -35,11 +35,12 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from linfit import bounds, reference
+from linfit.bounds import Precision
 from linfit.errors import InputValueError
 
 __all__ = ["RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]
@@ -91,7 +92,7 @@ def load_cases(directory: str | os.PathLike[str] = GOLDEN) -> dict[str, Case]:
         files = entry["files"]
 
         def load(key: str, files: dict[str, str] = files) -> np.ndarray:
-            return np.load(directory / files[key], allow_pickle=False)
+            return np.asarray(np.load(directory / files[key], allow_pickle=False))
 
         cases[entry["name"]] = Case(
             name=entry["name"],
@@ -155,7 +156,7 @@ def _ratio(deviation: float, bound: float) -> float:
     return deviation / bound if bound > 0 else math.inf
 
 
-def _check_case(case: Case, result: dict[str, Any], precision: str) -> CaseReport:
+def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> CaseReport:
     rows = case.settings["epochs"] + 1
     try:
         columns = [np.asarray(result[key], dtype=np.float64) for key in ("w", "b", "loss")]
@@ -233,5 +234,5 @@ def check(results: dict[str, Any] | str | os.PathLike[str], golden: Any = GOLDEN
         elif not isinstance(cases[name], dict):
             report.cases.append(CaseReport(name, False, message="must be an object"))
         else:
-            report.cases.append(_check_case(case, cases[name], precision))
+            report.cases.append(_check_case(case, cases[name], cast(Precision, precision)))
     return report

@@ -52,10 +52,11 @@ def build_case(case: CaseDefinition) -> tuple[dict[str, Any], dict[str, np.ndarr
     x, y = case.make_data()
     x, y = np.asarray(x, np.float32), np.asarray(y, np.float32)
     stable = reference.stable_learning_rate(x)
-    rate = (
-        case.learning_rate if case.learning_rate is not None else case.fraction_of_stable * stable
-    )
-    rate = float(np.float32(rate))
+    if case.learning_rate is not None:
+        rate = float(np.float32(case.learning_rate))
+    else:
+        assert case.fraction_of_stable is not None, f"{case.name}: no learning rate"
+        rate = float(np.float32(case.fraction_of_stable * stable))
     arrays = {"x": x, "y": y}
     order = None
     if case.shuffle_seed is not None:
@@ -63,16 +64,18 @@ def build_case(case: CaseDefinition) -> tuple[dict[str, Any], dict[str, np.ndarr
 
         order = epoch_order(len(x), case.shuffle_seed, case.epochs)
         arrays["order"] = order
-    settings = {
-        "epochs": case.epochs,
-        "learning_rate": rate,
-        "w": case.w0,
-        "b": case.b0,
-        "batch_size": case.batch_size,
-        "order": order,
-    }
     for dtype in ("float64", "float32"):
-        history = reference.train(x, y, dtype=dtype, **settings)
+        history = reference.train(
+            x,
+            y,
+            epochs=case.epochs,
+            learning_rate=rate,
+            w=case.w0,
+            b=case.b0,
+            batch_size=case.batch_size,
+            order=order,
+            dtype=dtype,
+        )
         arrays[dtype] = trajectory(history)
     entry = {
         "name": case.name,
