@@ -11,7 +11,7 @@ import nox
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint"]
+nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -38,6 +38,47 @@ def lint(session: nox.Session) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".", *session.posargs)
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check linfit/ with mypy in strict mode (settings in pyproject.toml)."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "typecheck"))
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(default=False)
+def build(session: nox.Session) -> None:
+    """Build sdist and wheel, check them, install the wheel in a fresh venv and run the demo."""
+    import glob
+    import shutil
+    import tempfile
+
+    session.install(*nox.project.dependency_groups(PYPROJECT, "build"))
+    dist = tempfile.mkdtemp(prefix="linfit-dist-")
+    session.run("python", "-m", "build", "--installer", "uv", "--outdir", dist)
+    artifacts = sorted(glob.glob(f"{dist}/*"))
+    session.run("twine", "check", "--strict", *artifacts)
+    wheel = next(path for path in artifacts if path.endswith(".whl"))
+    session.run(
+        "python",
+        "-c",
+        "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist();"
+        " need = ['linfit/py.typed', 'linfit/conformance/v1/manifest.json'];"
+        " missing = [n for n in need if n not in names];"
+        " sys.exit(f'missing from the wheel: {missing}' if missing else 0)",
+        wheel,
+    )
+    venv = tempfile.mkdtemp(prefix="linfit-wheel-venv-")
+    session.run("uv", "venv", "--quiet", venv, external=True)
+    python = f"{venv}/bin/python"
+    session.run(
+        "uv", "pip", "install", "--quiet", "--python", python, f"{wheel}[cpu]", external=True
+    )
+    session.run(f"{venv}/bin/linfit", "demo", "--epochs", "2", external=True)
+    session.run(f"{venv}/bin/linfit", "conformance", "--help", external=True, silent=True)
+    shutil.rmtree(venv, ignore_errors=True)
+    shutil.rmtree(dist, ignore_errors=True)
 
 
 @nox.session(default=False)

@@ -142,10 +142,10 @@ def _jax_methods(x: np.ndarray, y: np.ndarray) -> dict[str, tuple[Callable[[int]
         params = start
         for _ in range(steps):
             params = step(params)
-        jax.block_until_ready(params)  # type: ignore[no-untyped-call]
+        jax.block_until_ready(params)
 
     def fori_loop(steps: int) -> None:
-        jax.block_until_ready(fori(start, steps))  # type: ignore[no-untyped-call]
+        jax.block_until_ready(fori(start, steps))
 
     return {"JAX jit step": (jit_step, False), "JAX fori_loop": (fori_loop, True)}
 
