@@ -88,6 +88,7 @@ def train(
     on_divergence: OnDivergence = "raise",
     shuffle_seed: int | None = None,
     first_epoch: int = 0,
+    strategy: tf.distribute.Strategy | None = None,
 ) -> History:
     """Train ``model`` on ``(x, y)`` by gradient descent on the L2 loss.
 
@@ -120,6 +121,11 @@ def train(
             used only to pick each epoch's shuffle order. A run resumed from a
             checkpoint after ``k`` epochs passes ``first_epoch=k`` so that it
             sees the batches an uninterrupted run would have seen.
+        strategy: ``None`` trains on one device. A ``tf.distribute`` strategy
+            (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``) splits every
+            batch into one shard per replica and sums the replicas' losses and
+            gradients, scaled by the global batch size, so the result is the
+            single-device one up to rounding (see :mod:`linfit.distributed`).
         on_divergence: ``"raise"`` stops with a
             :class:`~linfit.errors.DivergenceError` as soon as the loss is
             non-finite or above :data:`DIVERGENCE_FACTOR` times its start;
@@ -212,6 +218,31 @@ def train(
                 stable_learning_rate(x_data),
                 History.from_rows(ws, bs, losses, dtype="float32"),
             )
+
+    if strategy is not None:
+        if shuffle_seed is not None or mode in ("graph", "xla"):
+            raise InputValueError(
+                "strategy= trains with data-order batches in its own compiled step; "
+                "it cannot be combined with shuffle_seed or mode='graph'/'xla'"
+            )
+        from linfit.distributed import train_distributed
+
+        w0, b0 = float(model.w.numpy()), float(model.b.numpy())
+        columns = train_distributed(
+            strategy,
+            w0,
+            b0,
+            x_data,
+            y_data,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+        )
+        for w, b, loss in zip(*columns, strict=True):  # rows are reported after the run
+            record(w, b, loss)
+        model.w.assign(ws[-1])
+        model.b.assign(bs[-1])
+        return History.from_rows(ws, bs, losses, dtype="float32")
 
     if mode in ("graph", "xla"):
         from linfit.compiled import run_loop
