@@ -99,6 +99,14 @@ def bench(session: nox.Session) -> None:
     session.run("linfit", "bench", *session.posargs)
 
 
+@nox.session(default=False)
+def distributed(session: nox.Session) -> None:
+    """Run the multi-worker example (two local worker processes) and its tests."""
+    install(session, "test")
+    session.run("python", "-m", "linfit.multiworker", "--workers", "2", "--epochs", "10")
+    session.run("pytest", "tests/test_distributed.py", *session.posargs)
+
+
 @nox.session
 def demo(session: nox.Session) -> None:
     """Run `linfit demo`; arguments after `--` go to it (e.g. `-- --epochs 20`)."""

@@ -145,3 +145,22 @@ def bench_figure() -> Any:
     axes.set_ylabel("ms per step")
     axes.legend(fontsize=8)
     return figure
+
+
+@cache
+def unequal_shards_example() -> dict[str, Any]:
+    """The gradient from 5 points split 3 + 2: exact, summed correctly, and averaged wrongly."""
+    from linfit.distributed import mean_of_replica_means
+
+    x = np.array([0.0, 1.0, 2.0, 10.0, 11.0])
+    y = np.array([1.0, 1.0, 1.0, -5.0, 7.0])
+    w, b = 0.5, 0.25
+    exact = linfit.reference.gradient(w, b, x, y)
+    parts = [(x[:3], y[:3]), (x[3:], y[3:])]
+    summed = [0.0, 0.0]
+    for xs, ys in parts:  # each replica: its share of (2/N) Σ r·x and (2/N) Σ r, N = 5
+        r = w * xs + b - ys
+        summed[0] += 2 * np.sum(r * xs) / len(x)
+        summed[1] += 2 * np.sum(r) / len(x)
+    wrong = mean_of_replica_means(x, y, w, b, replicas=2)
+    return {"exact": exact, "summed": tuple(summed), "mean_of_means": wrong}

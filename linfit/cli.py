@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         f"{LIVE_EPOCHS} epochs; beyond that the fastest path: XLA for the full batch, "
         "tf.function for minibatches)",
     )
+    fit.add_argument(
+        "--strategy",
+        choices=("none", "mirrored"),
+        default="none",
+        help="none: one device; mirrored: data-parallel over the GPUs, or two logical CPUs",
+    )
     fit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
     bench = commands.add_parser(
@@ -259,9 +265,17 @@ def _fit(arguments: argparse.Namespace) -> None:
     import linfit
     from linfit.loop import Mode
 
+    strategy = None
+    if arguments.strategy == "mirrored":  # before any TensorFlow op initializes the devices
+        from linfit.distributed import mirrored_strategy
+
+        strategy = mirrored_strategy()
     x, y = linfit.load_csv(arguments.data)
     model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
     full_batch = arguments.batch_size is None or arguments.batch_size == len(x)
+    mode = _auto_mode(arguments.mode, arguments.epochs, full_batch)
+    if strategy is not None and arguments.mode == "auto":
+        mode = "eager"  # the strategy compiles its own step
     history = linfit.train(
         model,
         x,
@@ -270,7 +284,8 @@ def _fit(arguments: argparse.Namespace) -> None:
         learning_rate=arguments.learning_rate,
         batch_size=arguments.batch_size,
         verbose=not arguments.json,
-        mode=cast(Mode, _auto_mode(arguments.mode, arguments.epochs, full_batch)),
+        mode=cast(Mode, mode),
+        strategy=strategy,
     )
     if arguments.json:
         print(json.dumps({"history": history.to_dict(), "final": history.final}))

@@ -221,3 +221,37 @@ def test_long_fit_uses_the_compiled_path_and_agrees(capsys, points_csv) -> None:
     assert _auto_mode("auto", 150, full_batch=True) == "xla"
     assert _auto_mode("auto", 150, full_batch=False) == "function"
     assert _auto_mode("auto", 100, full_batch=True) == "eager"
+
+
+def test_fit_with_mirrored_strategy_in_a_fresh_process(tmp_path, points_csv) -> None:
+    """--strategy mirrored must split the CPU before TensorFlow initializes: a new process."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "linfit",
+            "fit",
+            "--data",
+            str(points_csv),
+            "--epochs",
+            "3",
+            "--learning-rate",
+            "0.1",
+            "--strategy",
+            "mirrored",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    mirrored = json.loads(result.stdout)["history"]
+    x, y = linfit.load_csv(points_csv)
+    single = linfit.train(linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1)
+    from linfit import bounds
+
+    allowed = 2 * bounds.trajectory_error_bound(x.numpy(), y.numpy(), epochs=3, learning_rate=0.1)
+    distance = np.hypot(np.subtract(mirrored["w"], single.w), np.subtract(mirrored["b"], single.b))
+    assert np.all(distance <= allowed)
