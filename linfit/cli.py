@@ -15,7 +15,10 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
+
+if TYPE_CHECKING:
+    from linfit.loop import Mode
 
 EXIT_USAGE = 2
 DEMO_TRUE_W = 3.0
@@ -211,6 +214,7 @@ def _demo(arguments: argparse.Namespace) -> None:
         verbose=True,
         batch_size=100 if minibatch else None,
         shuffle_seed=arguments.seed if minibatch else None,
+        mode=cast("Mode", _auto_mode("auto", epochs, full_batch=not minibatch)),
     )
     _comparison(**history.final, x=x, y=y)
     if arguments.plot is not None:
@@ -263,7 +267,6 @@ def _auto_mode(requested: str, epochs: int, full_batch: bool) -> str:
 
 def _fit(arguments: argparse.Namespace) -> None:
     import linfit
-    from linfit.loop import Mode
 
     strategy = None
     if arguments.strategy == "mirrored":  # before any TensorFlow op initializes the devices
@@ -284,7 +287,7 @@ def _fit(arguments: argparse.Namespace) -> None:
         learning_rate=arguments.learning_rate,
         batch_size=arguments.batch_size,
         verbose=not arguments.json,
-        mode=cast(Mode, mode),
+        mode=cast("Mode", mode),
         strategy=strategy,
     )
     if arguments.json:
