@@ -56,7 +56,7 @@ def synthesize(
     Examples:
         >>> x, y = synthesize(n=4, noise=0.0, inputs="linspace")
         >>> x.numpy().tolist()
-        [-2.0, -0.6666666865348816, 0.6666666865348816, 2.0]
+        [-2.0, -0.6666666269302368, 0.6666667461395264, 2.0]
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InputValueError(f"n must be an integer >= 1, got {n!r}")

@@ -43,8 +43,8 @@ class KerasLinearModel(keras.Model):
         >>> model = KerasLinearModel()
         >>> float(model(np.array([3.0], dtype="float32"))[0])
         15.0
-        >>> sorted(v.path for v in model.trainable_weights)
-        ['keras_linear_model/b', 'keras_linear_model/w']
+        >>> sorted(v.name for v in model.trainable_weights)
+        ['b', 'w']
     """
 
     def __init__(self, w: float = 5.0, b: float = 0.0, **kwargs: Any) -> None:
