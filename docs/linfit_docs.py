@@ -53,10 +53,16 @@ def learning_rate_runs(epochs: int = 30) -> dict[float, linfit.History]:
 
 
 def learning_rate_figure(language: str = "en") -> Any:
-    """Loss curves for the runs of :func:`learning_rate_runs`."""
+    """Loss curves for the runs of :func:`learning_rate_runs` (same figure in every language)."""
+    return _learning_rate_figure()
+
+
+def _learning_rate_figure() -> Any:
     from matplotlib.figure import Figure
 
-    label = {"en": "lr = {:.2f} · 2/L", "zh": "学习率 = {:.2f} · 2/L"}[language]
+    # Labels are math, not words: matplotlib's default font has no CJK glyphs, and
+    # a figure must not depend on fonts the reader's build machine may lack.
+    label = "η = {:.2f} · 2/L"
     figure = Figure(figsize=(6, 4), layout="constrained")
     axes = figure.add_subplot()
     for fraction, history in learning_rate_runs().items():
