@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from tqdm.auto import tqdm
 
@@ -219,6 +219,14 @@ def train(
                 History.from_rows(ws, bs, losses, dtype="float32"),
             )
 
+    def finish(columns: Any) -> History:
+        """Record rows computed elsewhere (graph, XLA, strategy) and move the model there."""
+        for w, b, loss in zip(*columns, strict=True):  # rows are reported after the run
+            record(w, b, loss)
+        model.w.assign(ws[-1])
+        model.b.assign(bs[-1])
+        return History.from_rows(ws, bs, losses, dtype="float32")
+
     if strategy is not None:
         if shuffle_seed is not None or mode in ("graph", "xla"):
             raise InputValueError(
@@ -238,22 +246,13 @@ def train(
             learning_rate=learning_rate,
             batch_size=batch_size,
         )
-        for w, b, loss in zip(*columns, strict=True):  # rows are reported after the run
-            record(w, b, loss)
-        model.w.assign(ws[-1])
-        model.b.assign(bs[-1])
-        return History.from_rows(ws, bs, losses, dtype="float32")
+        return finish(columns)
 
     if mode in ("graph", "xla"):
         from linfit.compiled import run_loop
 
         w0, b0 = float(model.w.numpy()), float(model.b.numpy())
-        rows = run_loop(w0, b0, x_all, y_all, learning_rate, epochs, xla=mode == "xla")
-        for w, b, loss in zip(*rows, strict=True):  # rows are reported after the run
-            record(w, b, loss)
-        model.w.assign(rows[0][-1])
-        model.b.assign(rows[1][-1])
-        return History.from_rows(ws, bs, losses, dtype="float32")
+        return finish(run_loop(w0, b0, x_all, y_all, learning_rate, epochs, xla=mode == "xla"))
 
     if progress is None:
         progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
