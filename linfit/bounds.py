@@ -28,6 +28,7 @@ import numpy as np
 from linfit import reference
 
 __all__ = [
+    "MOMENTS_ROUNDINGS",
     "SMALLEST_NORMAL",
     "UNIT_ROUNDOFF",
     "descent_allowance",
@@ -52,6 +53,29 @@ scaling, plus 1 to spare. The analytic formula needs 5; the loss needs 7
 """
 
 
+MOMENTS_ROUNDINGS = 16
+"""Roundings of the moments formulation (:mod:`linfit.moments`) on top of its sums.
+
+The moments engine computes the loss and gradient from float64 sums of exact
+products (a product of two float32 numbers is exact in float64), so each sum
+is off by at most ``γ⁽⁶⁴⁾_{n+2}`` times the sum of its terms' magnitudes; the
+formulas that combine the sums add fewer than 16 roundings. Expanding the
+combined formulas (``∂L/∂w = 2(w·S_xx − S_xy + m_x·c)`` with
+``S_xx = mean(x²) − m_x²`` etc.) and bounding each term by the magnitudes
+``M_i`` gives, with ``γ = γ⁽⁶⁴⁾_{n+16}`` and a factor 4 for the shifted second
+pass (``|x − m_x| ≤ |x| + mean|x|`` doubles a magnitude, squared: 4),
+
+    loss:     γ · (12·mean(M²) + 24·mean(M)²)
+    ∂L/∂w:    γ · 8·(3·mean(|x|·M) + 4·mean|x|·mean(M))
+    ∂L/∂b:    γ · 8·mean(M).
+
+These float64 terms are added to every bound below, so one set of bounds holds
+for every engine. They are some 10⁹ times smaller than the float32 terms,
+except where those vanish (data laid out so that every float32 product is
+exactly zero), which is where a float64 rounding error of the moments still
+shows.
+"""
+
 SMALLEST_NORMAL = 2.0**-126
 """Smallest normal float32, ``η``. TensorFlow's CPU kernels flush subnormal
 results to zero, so besides the relative error ``u`` every operation may add
@@ -75,6 +99,10 @@ def _constants(precision: Precision) -> tuple[float, float]:
         raise ValueError(f"precision must be 'float32' or 'float64', got {precision!r}") from None
 
 
+def _moments_gamma(n: int) -> float:
+    return gamma(n + MOMENTS_ROUNDINGS, 2.0**-53)
+
+
 def gamma(k: float, unit_roundoff: float = UNIT_ROUNDOFF) -> float:
     """``γ_k = k·u / (1 − k·u)`` (float32's ``u`` by default); infinite once ``k·u ≥ 1``."""
     ku = k * unit_roundoff
@@ -94,13 +122,16 @@ def loss_error_bound(
 
     ``γ_{n+8} · mean(M_i²) + 10·η``: each squared residual is off by at most
     about ``γ_7 · M_i²`` and the mean adds ``γ_{n}``; ``10·η`` covers
-    underflow (see :data:`SMALLEST_NORMAL`).
+    underflow (see :data:`SMALLEST_NORMAL`). Plus the float64 term of the
+    moments formulation (:data:`MOMENTS_ROUNDINGS`).
     """
     magnitudes = _magnitudes(w, b, x, y)
     n = magnitudes.size
     unit, smallest = _constants(precision)
     underflow = (ROUNDINGS_PER_TERM + 2) * smallest
-    return gamma(n + ROUNDINGS_PER_TERM, unit) * float(np.mean(magnitudes**2)) + underflow
+    mean_square = float(np.mean(magnitudes**2))
+    moments_term = _moments_gamma(n) * (12.0 * mean_square + 24.0 * float(np.mean(magnitudes)) ** 2)
+    return gamma(n + ROUNDINGS_PER_TERM, unit) * mean_square + underflow + moments_term
 
 
 def gradient_error_bound(
@@ -111,7 +142,9 @@ def gradient_error_bound(
     ``γ_{n+8} · (2/n) Σ |x_i| M_i`` for ``∂L/∂w`` and ``γ_{n+8} · (2/n) Σ M_i``
     for ``∂L/∂b``, plus an underflow term (see :data:`SMALLEST_NORMAL`). It
     holds for the analytic formula and for the gradient that
-    ``tf.GradientTape`` builds, whatever order the sums are taken in.
+    ``tf.GradientTape`` builds, whatever order the sums are taken in, and
+    (with the float64 term of :data:`MOMENTS_ROUNDINGS`) for the gradient
+    computed from the data's moments.
     """
     bound_w, bound_b = _gradient_bound(
         np.asarray(x, dtype=np.float64).reshape(-1), _magnitudes(w, b, x, y), precision
@@ -134,7 +167,13 @@ def _gradient_bound(
     rounding = g * np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
     per_term = (ROUNDINGS_PER_TERM + 1) * smallest
     underflow = per_term * np.array([np.sum(1.0 + np.abs(x)), float(x.size)])
-    return rounding + underflow
+    mean_abs_x, mean_m = float(np.mean(np.abs(x))), float(np.mean(magnitudes))
+    moments_term = (
+        _moments_gamma(x.size)
+        * 8.0
+        * np.array([3.0 * np.mean(np.abs(x) * magnitudes) + 4.0 * mean_abs_x * mean_m, mean_m])
+    )
+    return rounding + underflow + moments_term
 
 
 def step_error_bound(

@@ -75,7 +75,25 @@ def generated_datasets(draw: st.DrawFn, sizes: st.SearchStrategy[int] = sizes) -
     return x, y
 
 
-datasets = st.one_of(small_datasets(), generated_datasets())
+@st.composite
+def offset_datasets(draw: st.DrawFn) -> tuple:
+    """Data whose mean is far larger than its spread (up to 10⁴ spreads away), exact fits included.
+
+    The Hessian is then badly conditioned and every formula that squares the
+    raw values before subtracting the mean loses digits.
+    """
+    n = draw(st.integers(1, 3000))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    spread = draw(scales)
+    x = draw(st.sampled_from([1e2, 1e3, 1e4])) * spread + spread * rng.standard_normal(n)
+    slope = draw(st.floats(-5, 5))
+    y_offset = draw(st.sampled_from([0.0, 1e3, -1e4]))
+    noise = draw(st.sampled_from([0.0, 1e-3, 1.0]))
+    y = y_offset + slope * x + noise * rng.standard_normal(n)
+    return x.astype(np.float32), y.astype(np.float32)
+
+
+datasets = st.one_of(small_datasets(), generated_datasets(), offset_datasets())
 
 
 @st.composite
