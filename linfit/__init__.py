@@ -14,7 +14,7 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 from typing import Any
 
-from linfit import bounds, checkpoint, reference
+from linfit import bounds, checkpoint, moments, reference
 from linfit.data import load_csv, synthesize
 from linfit.errors import (
     DataFileError,
@@ -22,6 +22,7 @@ from linfit.errors import (
     InputTypeError,
     InputValueError,
     LinfitError,
+    TrainingInterrupted,
 )
 from linfit.history import History
 from linfit.loop import train
@@ -56,11 +57,13 @@ __all__ = [
     "StreamingMAE",
     "StreamingMSE",
     "StreamingR2",
+    "TrainingInterrupted",
     "__version__",
     "batching",
     "bounds",
     "checkpoint",
     "classifier",
+    "engines",
     "epoch_order",
     "fit_keras",
     "gradient_step",
@@ -71,6 +74,7 @@ __all__ = [
     "load_csv",
     "loss_and_gradients",
     "mae",
+    "moments",
     "mse",
     "optimizers",
     "parameter_error",
@@ -85,7 +89,7 @@ __all__ = [
 ]
 
 
-_LAZY_MODULES = {"plots", "keras_model", "optimizers", "classifier", "batching"}
+_LAZY_MODULES = {"plots", "keras_model", "optimizers", "classifier", "batching", "engines"}
 _LAZY_NAMES = {
     "KerasLinearModel": "linfit.keras_model",
     "fit_keras": "linfit.keras_model",

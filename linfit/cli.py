@@ -33,6 +33,7 @@ VARIANTS = {
     "minibatch": "shuffled tf.data minibatches of 100, 10 epochs at 0.1",
     "mlp": "seed 004's MLP classifier with Adam and accuracy metrics, 5 epochs",
 }
+MODES = ("auto", "eager", "function", "graph", "xla", "moments")
 VARIANT_DEFAULTS = {  # (epochs or steps, learning rate)
     "loop": (10, 0.1),
     "keras": (10, 0.1),
@@ -96,11 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--batch-size", type=int, default=None, help="points per step (default: all)")
     fit.add_argument(
         "--mode",
-        choices=("auto", "eager", "function", "graph", "xla"),
+        choices=MODES,
         default="auto",
-        help="how to run training (default auto: eager, printing rows as they come, for up to "
-        f"{LIVE_EPOCHS} epochs; beyond that the fastest path: XLA for the full batch, "
-        "tf.function for minibatches)",
+        help="the engine that trains (default auto: the fastest exact one, the moments "
+        "engine on one device); see the docs' Performance chapter",
     )
     fit.add_argument(
         "--strategy",
@@ -214,7 +214,7 @@ def _demo(arguments: argparse.Namespace) -> None:
         verbose=True,
         batch_size=100 if minibatch else None,
         shuffle_seed=arguments.seed if minibatch else None,
-        mode=cast("Mode", _auto_mode("auto", epochs, full_batch=not minibatch)),
+        mode="eager" if epochs <= LIVE_EPOCHS else "auto",
     )
     _comparison(**history.final, x=x, y=y)
     if arguments.plot is not None:
@@ -256,15 +256,6 @@ def _write_figures(directory: Path, x: Any, y: Any, model: Any, history: Any) ->
     print(f"\nwrote {', '.join(figures)} to {directory}")
 
 
-def _auto_mode(requested: str, epochs: int, full_batch: bool) -> str:
-    """The training mode for ``--mode``: fastest path for long runs (see linfit bench)."""
-    if requested != "auto":
-        return requested
-    if epochs <= LIVE_EPOCHS:
-        return "eager"
-    return "xla" if full_batch else "function"
-
-
 def _fit(arguments: argparse.Namespace) -> None:
     import linfit
 
@@ -275,10 +266,6 @@ def _fit(arguments: argparse.Namespace) -> None:
         strategy = mirrored_strategy()
     x, y = linfit.load_csv(arguments.data)
     model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
-    full_batch = arguments.batch_size is None or arguments.batch_size == len(x)
-    mode = _auto_mode(arguments.mode, arguments.epochs, full_batch)
-    if strategy is not None and arguments.mode == "auto":
-        mode = "eager"  # the strategy compiles its own step
     history = linfit.train(
         model,
         x,
@@ -287,7 +274,7 @@ def _fit(arguments: argparse.Namespace) -> None:
         learning_rate=arguments.learning_rate,
         batch_size=arguments.batch_size,
         verbose=not arguments.json,
-        mode=cast("Mode", mode),
+        mode=cast("Mode", arguments.mode),
         strategy=strategy,
     )
     if arguments.json:

@@ -18,11 +18,14 @@ import numpy as np
 
 from linfit._tensorflow import tf
 from linfit.errors import DataFileError, InputValueError
-from linfit.validation import check_finite_scalar
+from linfit.validation import check_finite_scalar, check_seed
 
 __all__ = ["load_csv", "synthesize"]
 
 Inputs = Literal["normal", "linspace"]
+
+MAX_POINTS = 2**31 - 1
+"""The most points :func:`synthesize` draws (TensorFlow's random ops index with int32)."""
 
 
 def synthesize(
@@ -58,8 +61,9 @@ def synthesize(
         >>> x.numpy().tolist()
         [-2.0, -0.6666666269302368, 0.6666667461395264, 2.0]
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputValueError(f"n must be an integer >= 1, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_POINTS:
+        raise InputValueError(f"n must be an integer from 1 to {MAX_POINTS:,}, got {n!r}")
+    seed = check_seed(seed)
     true_w = check_finite_scalar(true_w, "true_w")
     true_b = check_finite_scalar(true_b, "true_b")
     noise = check_finite_scalar(noise, "noise")

@@ -14,14 +14,16 @@ weights a point in a small shard more than one in a large shard and is wrong
 whenever shards are unequal (see :func:`mean_of_replica_means`).
 
 The parameters live in mirrored variables created in ``strategy.scope()``
-and are copied back into the caller's model at the end, so :func:`linfit.train`
-keeps its History semantics.
+and each row is handed to the recorder as it is known (see
+:mod:`linfit.engines.distributed`), so :func:`linfit.train` keeps its History
+semantics.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -29,7 +31,13 @@ import numpy as np
 from linfit._tensorflow import tf
 from linfit.reference import batch_slices
 
-__all__ = ["mean_of_replica_means", "shards", "train_distributed"]
+__all__ = [
+    "distributed_rows",
+    "mean_of_replica_means",
+    "mirrored_strategy",
+    "shards",
+    "train_distributed",
+]
 
 
 def shards(n: int, replicas: int) -> list[slice]:
@@ -57,7 +65,7 @@ def _distributed_batch(strategy: tf.distribute.Strategy, x: np.ndarray, y: np.nd
     return strategy.experimental_distribute_values_from_function(value_for)
 
 
-def train_distributed(
+def distributed_rows(
     strategy: tf.distribute.Strategy,
     w: float,
     b: float,
@@ -67,8 +75,8 @@ def train_distributed(
     epochs: int,
     learning_rate: float,
     batch_size: int,
-) -> tuple[list[float], list[float], list[float]]:
-    """Run gradient descent under ``strategy``; return the History columns.
+) -> Iterator[tuple[float, float, float]]:
+    """Run gradient descent under ``strategy``, yielding each History row as it is known.
 
     Args:
         strategy: A ``MirroredStrategy`` or ``MultiWorkerMirroredStrategy``
@@ -81,8 +89,10 @@ def train_distributed(
         learning_rate: Step size.
         batch_size: Global batch size (``N`` for full batch); batches are consecutive.
 
-    Returns:
-        ``(ws, bs, losses)`` lists of length ``epochs + 1`` (History semantics).
+    Yields:
+        ``(w, b, loss)`` for rows ``0 .. epochs`` (History semantics): row ``k``
+        as soon as epoch ``k`` has started, the last row after the final
+        forward pass.
     """
     with strategy.scope():
         weight = tf.Variable(w, dtype=tf.float32)
@@ -110,21 +120,41 @@ def train_distributed(
     step = tf.function(step_body)
     n = len(x)
     full = _distributed_batch(strategy, x, y)
-    batches = [_distributed_batch(strategy, x[s], y[s]) for s in batch_slices(n, batch_size)]
-    ws, bs, losses = [], [], []
+    pieces = batch_slices(n, batch_size)
+    batches = [_distributed_batch(strategy, x[piece], y[piece]) for piece in pieces]
     for _ in range(epochs):
-        ws.append(float(weight.numpy()))
-        bs.append(float(bias.numpy()))
+        w_now, b_now = float(weight.numpy()), float(bias.numpy())
         if len(batches) == 1:
-            losses.append(float(step(full, tf.constant(n), tf.constant(True))))
+            loss = float(step(full, tf.constant(n), tf.constant(True)))
         else:
-            losses.append(float(step(full, tf.constant(n), tf.constant(False))))
-            for piece, batch in zip(batch_slices(n, batch_size), batches, strict=True):
+            loss = float(step(full, tf.constant(n), tf.constant(False)))
+            for piece, batch in zip(pieces, batches, strict=True):
                 step(batch, tf.constant(piece.stop - piece.start), tf.constant(True))
-    ws.append(float(weight.numpy()))
-    bs.append(float(bias.numpy()))
-    losses.append(float(step(full, tf.constant(n), tf.constant(False))))
-    return ws, bs, losses
+        yield w_now, b_now, loss
+    yield (
+        float(weight.numpy()),
+        float(bias.numpy()),
+        float(step(full, tf.constant(n), tf.constant(False))),
+    )
+
+
+def train_distributed(
+    strategy: tf.distribute.Strategy,
+    w: float,
+    b: float,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    learning_rate: float,
+    batch_size: int,
+) -> tuple[list[float], list[float], list[float]]:
+    """:func:`distributed_rows`, collected: ``(ws, bs, losses)`` of length ``epochs + 1``."""
+    rows = distributed_rows(
+        strategy, w, b, x, y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size
+    )
+    ws, bs, losses = zip(*rows, strict=True)
+    return list(ws), list(bs), list(losses)
 
 
 def mean_of_replica_means(x: np.ndarray, y: np.ndarray, w: float, b: float, replicas: int) -> Any:

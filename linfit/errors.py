@@ -76,3 +76,21 @@ class DivergenceError(InputValueError):
             "for this data. Lower learning_rate, or pass on_divergence='continue' to "
             "watch the blow-up"
         )
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training was interrupted (Ctrl-C) between two History rows.
+
+    It is a ``KeyboardInterrupt``, so an interrupted program still stops as
+    usual, but it carries what was done: the model has been put back in the
+    state of the last row, and :attr:`history` holds every row up to it.
+
+    Attributes:
+        history: The History up to the interruption (at least row 0, unless
+            the interrupt came before the first row was recorded, then ``None``).
+    """
+
+    def __init__(self, history: object = None) -> None:
+        self.history = history
+        rows = len(history) if hasattr(history, "__len__") else 0
+        super().__init__(f"training interrupted after {max(rows - 1, 0)} epochs")

@@ -1,76 +1,51 @@
-"""The training loop: repeat the gradient step and write down what happened.
+"""The training loop: check the request, pick an engine, let it run, return the History.
 
-:func:`train` is the seeds' loop made exact. Each epoch it records the state
-of the model, then updates it. With the full batch (the default) one epoch is
-one gradient step, and the loss that the step computes *before* its update is
-exactly the loss of the recorded state, so recording it costs nothing. After
-the last epoch one more forward pass measures the loss of the final state.
-See :mod:`linfit.history` for what a row means.
+:func:`train` is deliberately short. The loop itself, the original tutorials'
+loop made exact, is the eager engine (:mod:`linfit.engines.eager`); other
+engines compute the same rows faster (:mod:`linfit.engines`). Whatever the
+engine, each epoch adds one row to the History: the state *before* the epoch's
+update and the full-data loss there (see :mod:`linfit.history`); after the
+last epoch one more row records the final state. The
+:class:`~linfit.recorder.Recorder` prints, reports and guards those rows and
+keeps the model equal to the last one, even when the run stops early.
 """
 
 from __future__ import annotations
 
-import math
-import sys
-from collections.abc import Callable
 from typing import Any, Literal, cast
 
-from tqdm.auto import tqdm
+import numpy as np
 
 from linfit._tensorflow import tf
-from linfit.batching import epoch_batches
-from linfit.bounds import loss_error_bound
-from linfit.errors import DivergenceError, InputTypeError, InputValueError
-from linfit.history import History, format_row
-from linfit.loss import l2_loss
+from linfit._variables import read_scalar
+from linfit.engines import ENGINES, Mode, Problem, choose, engine, unsupported
+from linfit.errors import InputTypeError, InputValueError
+from linfit.history import History
 from linfit.model import LinearModel
-from linfit.reference import stable_learning_rate
-from linfit.step import gradient_step
-from linfit.validation import as_data, check_batch_size, check_epochs, check_learning_rate
+from linfit.moments import Moments, moments
+from linfit.recorder import DIVERGENCE_FACTOR, PROGRESS_BAR_MIN_EPOCHS, Callback, Recorder
+from linfit.validation import (
+    as_data,
+    check_all_finite,
+    check_batch_size,
+    check_epochs,
+    check_learning_rate,
+    check_seed,
+)
 
-__all__ = ["DIVERGENCE_FACTOR", "Callback", "Mode", "OnDivergence", "train"]
+__all__ = [
+    "DIVERGENCE_FACTOR",
+    "MODES",
+    "PROGRESS_BAR_MIN_EPOCHS",
+    "Callback",
+    "Mode",
+    "OnDivergence",
+    "train",
+]
 
-Mode = Literal["eager", "function", "graph", "xla"]
-"""How training runs: ``"eager"`` op by op in Python; ``"function"`` with each
-step a ``tf.function`` graph; ``"graph"`` with the whole epoch loop in one
-graph; ``"xla"`` with that graph compiled by XLA. The first three are
-bit-identical on CPU; ``"xla"`` agrees within the rounding bound. ``"graph"``
-and ``"xla"`` support full-batch training (see :mod:`linfit.compiled`)."""
-
-MODES = ("eager", "function", "graph", "xla")
-
-Callback = Callable[[int, float, float, float], object]
-"""Called as ``callback(epoch, w, b, loss)`` for every History row, in order."""
-
-DIVERGENCE_FACTOR = 1e4
-"""Training is declared divergent when the full-data loss exceeds this many
-times its starting value, or stops being finite.
-
-Below the stable learning rate the exact full-batch loss never rises above its
-start (rounding adds far less than a factor), so crossing this line is proof
-of instability, not a false alarm; minibatch noise moves the full-data loss by
-small factors, not by 10^4. Above the bound the loss grows geometrically and
-crosses the line after a few dozen epochs, long before it overflows."""
+MODES = ("auto", *ENGINES)
 
 OnDivergence = Literal["raise", "continue"]
-
-PROGRESS_BAR_MIN_EPOCHS = 1000
-"""With ``progress=None``, a progress bar appears from this many epochs on
-(and only when stderr is a terminal)."""
-
-
-def _check_model(model: object) -> LinearModel:
-    if not isinstance(model, tf.Module) or not hasattr(model, "w") or not hasattr(model, "b"):
-        raise InputTypeError(
-            f"model must be a linfit.LinearModel (a tf.Module with variables w and b), "
-            f"got {type(model).__name__}"
-        )
-    if not model.trainable_variables:
-        raise InputValueError(
-            "model has no trainable variables, so training would change nothing; "
-            "create its w and b as trainable tf.Variables"
-        )
-    return cast(LinearModel, model)
 
 
 def train(
@@ -84,7 +59,7 @@ def train(
     callback: Callback | None = None,
     verbose: bool = False,
     progress: bool | None = None,
-    mode: Mode = "eager",
+    mode: Mode | None = None,
     on_divergence: OnDivergence = "raise",
     shuffle_seed: int | None = None,
     first_epoch: int = 0,
@@ -107,15 +82,21 @@ def train(
             stable below :func:`linfit.reference.stable_learning_rate`.
         batch_size: Points per step; ``None`` means all ``N``.
         callback: Called as ``callback(epoch, w, b, loss)`` with each row.
-        verbose: Print each row in the seeds' format to stdout.
+        verbose: Print each row to stdout in the original tutorials' format
+            (:func:`~linfit.history.format_row`).
         progress: Show a tqdm progress bar. ``None`` shows one for runs of at
             least 1000 epochs when stderr is a terminal.
-        mode: ``"eager"``, ``"function"`` (each step a ``tf.function``),
-            ``"graph"`` (the whole loop in one graph) or ``"xla"`` (that graph
-            compiled by XLA); see :data:`Mode`. In ``"graph"`` and ``"xla"``
-            modes ``verbose`` and ``callback`` see the rows after the run.
+        mode: The engine that computes the run (see :mod:`linfit.engines`):
+            ``"eager"`` (the original tutorials' loop, op by op; the default
+            without a strategy), ``"function"`` (each step a ``tf.function``),
+            ``"graph"`` (many epochs per graph call), ``"xla"`` (that loop
+            compiled by XLA), ``"moments"`` (one read of the data, then O(1)
+            per step), ``"distributed"`` (the default with a strategy), or
+            ``"auto"`` for the fastest engine that is exact for the problem.
+            Every engine gives the same rows up to rounding, and ``verbose``,
+            ``callback`` and the divergence guard behave the same in all.
         shuffle_seed: ``None`` visits the batches in data order every
-            epoch; an integer shuffles each epoch with ``tf.data`` in the
+            epoch; an integer (``0 .. 2**63 − 1``) shuffles each epoch in the
             reproducible order of :func:`linfit.batching.epoch_order`.
         first_epoch: Number of the first epoch of this call in a longer run,
             used only to pick each epoch's shuffle order. A run resumed from a
@@ -140,6 +121,9 @@ def train(
         InputTypeError: If an argument has the wrong type.
         InputValueError: If an argument has a value that cannot be used.
         DivergenceError: If training diverges and ``on_divergence="raise"``.
+            The model is left in the state of the error's last History row.
+        TrainingInterrupted: On Ctrl-C (a ``KeyboardInterrupt``); the model is
+            left in the state of the last row, which the exception's History ends with.
 
     Examples:
         >>> from linfit import LinearModel, synthesize, train
@@ -148,127 +132,116 @@ def train(
         >>> len(history), history.epoch[-1]
         (11, np.int64(10))
     """
-    model = _check_model(model)
-    x_data, y_data = as_data(x, y)
-    epochs = check_epochs(epochs)
-    learning_rate = check_learning_rate(learning_rate)
-    n = len(x_data)
-    batch_size = check_batch_size(batch_size, n)
-    if mode not in MODES:
-        raise InputValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    if mode in ("graph", "xla") and (batch_size != n or shuffle_seed is not None):
-        raise InputValueError(
-            f"mode={mode!r} trains with the full batch only; use mode='function' for minibatches"
-        )
-    if shuffle_seed is not None and (
-        isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, int) or shuffle_seed < 0
-    ):
-        raise InputValueError(f"shuffle_seed must be None or an integer >= 0, got {shuffle_seed!r}")
-    first_epoch = check_epochs(first_epoch)
+    model = check_model(model)
+    x_data, y_data = as_data(x, y, check_finite=False)
+    problem = Problem(
+        model=model,
+        start=(read_scalar(model.w), read_scalar(model.b)),
+        x=x_data,
+        y=y_data,
+        moments=finite_moments(x_data, y_data, x, y),
+        epochs=check_epochs(epochs),
+        learning_rate=check_learning_rate(learning_rate),
+        batch_size=check_batch_size(batch_size, len(x_data)),
+        shuffle_seed=check_shuffle_seed(shuffle_seed),
+        first_epoch=check_epochs(first_epoch, "first_epoch"),
+        strategy=strategy,
+    )
     if on_divergence not in ("raise", "continue"):
         raise InputValueError(f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}")
+    name = pick_engine(mode, problem)
+    recorder = Recorder(
+        model,
+        problem.start,
+        x_data,
+        y_data,
+        epochs=problem.epochs,
+        learning_rate=problem.learning_rate,
+        verbose=verbose,
+        callback=callback,
+        progress=progress,
+        on_divergence=on_divergence,
+    )
+    with recorder:
+        engine(name)(problem, recorder)
+    return recorder.history()
 
-    x_all = tf.constant(x_data)
-    y_all = tf.constant(y_data)
-    rate = tf.constant(learning_rate, dtype=tf.float32)
 
-    def full_data_loss() -> tf.Tensor:
-        return l2_loss(model(x_all), y_all)
+def finite_moments(x: np.ndarray, y: np.ndarray, x_given: Any, y_given: Any) -> Moments:
+    """The data's moments, read in one pass that also proves every value finite.
 
-    step = gradient_step
-    measure = full_data_loss
-    if mode == "function":
-        step = tf.function(gradient_step)
-        measure = tf.function(full_data_loss)
+    Raises:
+        InputValueError: Naming the first value that is not finite in float32.
+    """
+    result = moments(x, y)
+    if not result.finite:
+        check_all_finite(x, "x", x_given)
+        check_all_finite(y, "y", y_given)
+    return result
 
-    batches = [
-        (x_all[start : start + batch_size], y_all[start : start + batch_size])
-        for start in range(0, n, batch_size)
-    ]
-    ws: list[float] = []
-    bs: list[float] = []
-    losses: list[float] = []
-    limit: list[float] = []
 
-    def record(w: float, b: float, loss: float) -> None:
-        w, b, loss = float(w), float(b), float(loss)
-        epoch = len(ws)
-        ws.append(w)
-        bs.append(b)
-        losses.append(loss)
-        if verbose:
-            print(format_row(epoch, w, b, loss), flush=True)
-        if callback is not None:
-            callback(epoch, w, b, loss)
-        if epoch == 0:
-            if not math.isfinite(loss):
-                raise InputValueError(
-                    f"the loss at the starting point (w={w:g}, b={b:g}) is {loss} in float32: "
-                    "the data or parameters are too large to square without overflow; "
-                    "rescale x and y (e.g. to unit standard deviation)"
-                )
-            # The start's loss is known only up to rounding; that also keeps the
-            # threshold positive when training starts at an exact fit.
-            limit.append(DIVERGENCE_FACTOR * (loss + loss_error_bound(w, b, x_data, y_data)))
-        if on_divergence == "raise" and not (math.isfinite(loss) and loss <= limit[0]):
-            raise DivergenceError(
-                epoch,
-                loss,
-                learning_rate,
-                stable_learning_rate(x_data),
-                History.from_rows(ws, bs, losses, dtype="float32"),
-            )
+def pick_engine(mode: object, problem: Problem) -> str:
+    """The engine that ``mode`` names for ``problem``.
 
-    def finish(columns: Any) -> History:
-        """Record rows computed elsewhere (graph, XLA, strategy) and move the model there."""
-        for w, b, loss in zip(*columns, strict=True):  # rows are reported after the run
-            record(w, b, loss)
-        model.w.assign(ws[-1])
-        model.b.assign(bs[-1])
-        return History.from_rows(ws, bs, losses, dtype="float32")
+    ``None`` means eager, or distributed with a strategy; ``"auto"`` means
+    :func:`linfit.engines.choose`'s pick.
 
-    if strategy is not None:
-        if shuffle_seed is not None or mode in ("graph", "xla"):
-            raise InputValueError(
-                "strategy= trains with data-order batches in its own compiled step; "
-                "it cannot be combined with shuffle_seed or mode='graph'/'xla'"
-            )
-        from linfit.distributed import train_distributed
+    Raises:
+        InputValueError: If ``mode`` is unknown or cannot run ``problem``.
+    """
+    if mode is None:
+        mode = "eager" if problem.strategy is None else "distributed"
+    if mode not in MODES:
+        raise InputValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    name = choose(problem) if mode == "auto" else str(mode)
+    reason = unsupported(name, problem)
+    if reason is not None:
+        raise InputValueError(reason)
+    return name
 
-        w0, b0 = float(model.w.numpy()), float(model.b.numpy())
-        columns = train_distributed(
-            strategy,
-            w0,
-            b0,
-            x_data,
-            y_data,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
+
+def check_shuffle_seed(shuffle_seed: object) -> int | None:
+    """``None``, or an integer seed from 0 to ``2**63 − 1``.
+
+    Raises:
+        InputTypeError: If it is not ``None`` or an integer.
+        InputValueError: If it is out of range.
+    """
+    if shuffle_seed is None:
+        return None
+    return check_seed(shuffle_seed, "shuffle_seed")
+
+
+def check_model(model: object) -> LinearModel:
+    """Return ``model`` if linfit can train it, else refuse it.
+
+    A trainable model is a ``tf.Module`` whose ``w`` and ``b`` are trainable
+    float32 scalar ``tf.Variable`` objects, as in :class:`~linfit.model.LinearModel`.
+
+    Raises:
+        InputTypeError: If ``model`` or its ``w``/``b`` have the wrong type.
+        InputValueError: If ``w``/``b`` have the wrong dtype or shape, or are not trainable.
+    """
+    if not isinstance(model, tf.Module) or not hasattr(model, "w") or not hasattr(model, "b"):
+        raise InputTypeError(
+            f"model must be a linfit.LinearModel (a tf.Module with variables w and b), "
+            f"got {type(model).__name__}"
         )
-        return finish(columns)
-
-    if mode in ("graph", "xla"):
-        from linfit.compiled import run_loop
-
-        w0, b0 = float(model.w.numpy()), float(model.b.numpy())
-        return finish(run_loop(w0, b0, x_all, y_all, learning_rate, epochs, xla=mode == "xla"))
-
-    if progress is None:
-        progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
-    for epoch in tqdm(range(epochs), disable=not progress, desc="training", unit="epoch"):
-        w_before, b_before = model.w.numpy(), model.b.numpy()
-        if shuffle_seed is None and len(batches) == 1:
-            loss_before = step(model, x_all, y_all, rate)  # the full-data loss, for free
-        else:
-            loss_before = measure()
-            if shuffle_seed is not None:
-                shuffled = epoch_batches(
-                    x_all, y_all, batch_size, shuffle_seed, first_epoch + epoch
-                )
-                batches = [(x_batch, y_batch) for x_batch, y_batch, _ in shuffled]
-            for x_batch, y_batch in batches:
-                step(model, x_batch, y_batch, rate)
-        record(w_before, b_before, loss_before.numpy())
-    record(model.w.numpy(), model.b.numpy(), measure().numpy())
-    return History.from_rows(ws, bs, losses, dtype="float32")
+    for name in ("w", "b"):
+        variable = getattr(model, name)
+        if not isinstance(variable, tf.Variable):
+            raise InputTypeError(
+                f"model.{name} must be a tf.Variable, got {type(variable).__name__}; "
+                "create the model with linfit.LinearModel(w, b)"
+            )
+        if variable.dtype != tf.float32 or variable.shape.rank != 0:
+            raise InputValueError(
+                f"model.{name} must be a float32 scalar variable, got "
+                f"{variable.dtype.name} with shape {tuple(variable.shape)}"
+            )
+        if not variable.trainable:
+            raise InputValueError(
+                f"model.{name} is not trainable, so training would change nothing; "
+                "create it with trainable=True"
+            )
+    return cast(LinearModel, model)

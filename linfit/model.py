@@ -9,7 +9,7 @@ every variable assigned to one of its attributes, so ``model.variables`` and
 from __future__ import annotations
 
 from linfit._tensorflow import tf
-from linfit.validation import check_finite_scalar
+from linfit.validation import check_float32_scalar
 
 __all__ = ["LinearModel"]
 
@@ -37,8 +37,8 @@ class LinearModel(tf.Module):
 
     def __init__(self, w: float = 5.0, b: float = 0.0, name: str | None = None) -> None:
         super().__init__(name=name)
-        self.w = tf.Variable(check_finite_scalar(w, "w"), dtype=tf.float32, name="w")
-        self.b = tf.Variable(check_finite_scalar(b, "b"), dtype=tf.float32, name="b")
+        self.w = tf.Variable(check_float32_scalar(w, "w"), dtype=tf.float32, name="w")
+        self.b = tf.Variable(check_float32_scalar(b, "b"), dtype=tf.float32, name="b")
 
     def __call__(self, x: tf.Tensor | float) -> tf.Tensor:
         """Predict ``w * x + b``.

@@ -29,21 +29,40 @@ import numpy as np
 from linfit.errors import InputTypeError, InputValueError
 
 __all__ = [
+    "MAX_EPOCHS",
+    "MAX_SEED",
     "as_data",
     "as_vector",
+    "check_all_finite",
     "check_batch_size",
     "check_epochs",
     "check_finite_scalar",
+    "check_float32_scalar",
     "check_learning_rate",
+    "check_seed",
 ]
 
+MAX_EPOCHS = 10**8
+"""The most epochs one call trains. Each epoch adds a History row (12 bytes in
+float32), so a longer run would hold gigabytes of rows; train in several calls
+(see :meth:`linfit.history.History.extended`) if you really need more."""
 
-def as_vector(values: Any, name: str) -> np.ndarray:
+MAX_SEED = 2**63 - 1
+"""Seeds are 64-bit signed integers in TensorFlow's random ops; linfit takes ``0 .. 2**63 − 1``."""
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+
+
+def as_vector(values: Any, name: str, *, check_finite: bool = True) -> np.ndarray:
     """Convert one data argument to a float32 vector, or refuse it.
 
     Args:
         values: Array-like of shape ``(N,)`` or ``(N, 1)`` with a real dtype.
         name: The argument's name, used in error messages.
+        check_finite: Check that every value is finite in float32. A caller
+            that reads the data anyway (``train`` computes its moments) may
+            skip this pass and call :func:`check_all_finite` if needed.
 
     Returns:
         A C-contiguous float32 NumPy array of shape ``(N,)``.
@@ -53,8 +72,26 @@ def as_vector(values: Any, name: str) -> np.ndarray:
         InputValueError: If the shape is wrong, the array is empty, or a value
             is not finite in float32.
     """
+    if (
+        type(values) is np.ndarray
+        and values.dtype == np.float32
+        and values.ndim == 1
+        and values.size
+        and values.flags.c_contiguous
+    ):  # already in the form training uses: only the values remain to check
+        if check_finite:
+            check_all_finite(values, name)
+        return values
     if hasattr(values, "numpy") and callable(values.numpy):
         values = values.numpy()
+    if isinstance(values, np.ma.MaskedArray):
+        if np.ma.getmaskarray(values).any():
+            raise InputTypeError(
+                f"{name} is a masked array with masked values; linfit does not drop points "
+                "silently: select the points to fit yourself, e.g. keep = ~(np.ma.getmaskarray(x)"
+                " | np.ma.getmaskarray(y)), then pass x.data[keep] and y.data[keep]"
+            )
+        values = values.data
     try:
         array = np.asarray(values)
     except (ValueError, TypeError) as error:
@@ -79,22 +116,40 @@ def as_vector(values: Any, name: str) -> np.ndarray:
         raise InputValueError(f"{name} is empty; at least one data point is needed")
     with np.errstate(over="ignore", invalid="ignore"):
         converted = np.ascontiguousarray(array, dtype=np.float32)
-    bad = ~np.isfinite(converted)
-    if bad.any():
-        index = int(np.argmax(bad))
-        raise InputValueError(
-            f"{name}[{index}] = {array[index].item()!r} is not a finite float32 number "
-            "(NaN, infinity, or beyond ±3.4e38); remove or rescale such values"
-        )
+    if check_finite:
+        check_all_finite(converted, name, original=array)
     return converted
 
 
-def as_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+def check_all_finite(converted: np.ndarray, name: str, original: Any = None) -> None:
+    """Refuse the first value of ``converted`` (float32) that is not finite.
+
+    Args:
+        converted: The float32 data.
+        name: The argument's name.
+        original: The values before conversion, to quote in the message
+            (default: ``converted``).
+
+    Raises:
+        InputValueError: Naming the index and the value.
+    """
+    bad = ~np.isfinite(converted)
+    if bad.any():
+        index = int(np.argmax(bad))
+        value = (converted if original is None else np.asarray(original).reshape(-1))[index]
+        raise InputValueError(
+            f"{name}[{index}] = {value.item()!r} is not a finite float32 number "
+            "(NaN, infinity, or beyond ±3.4e38); remove or rescale such values"
+        )
+
+
+def as_data(x: Any, y: Any, *, check_finite: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Convert and check a pair of data vectors.
 
     Args:
         x: Inputs, shape ``(N,)`` or ``(N, 1)``.
         y: Targets, shape ``(N,)`` or ``(N, 1)``.
+        check_finite: See :func:`as_vector`.
 
     Returns:
         ``(x, y)`` as float32 NumPy arrays of shape ``(N,)``.
@@ -103,8 +158,8 @@ def as_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         InputTypeError: See :func:`as_vector`.
         InputValueError: See :func:`as_vector`; also when the lengths differ.
     """
-    x_checked = as_vector(x, "x")
-    y_checked = as_vector(y, "y")
+    x_checked = as_vector(x, "x", check_finite=check_finite)
+    y_checked = as_vector(y, "y", check_finite=check_finite)
     if x_checked.shape != y_checked.shape:
         raise InputValueError(
             f"x and y must have the same length, got {x_checked.shape[0]} and {y_checked.shape[0]}"
@@ -121,37 +176,83 @@ def check_finite_scalar(value: Any, name: str) -> float:
     """
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
         raise InputTypeError(f"{name} must be a real number, got {type(value).__name__}")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # an integer beyond float64's range
+        raise InputValueError(f"{name} is too large to be a floating-point number") from None
     if not math.isfinite(result):
         raise InputValueError(f"{name} must be finite, got {result}")
     return result
 
 
+def check_float32_scalar(value: Any, name: str) -> float:
+    """Return ``value`` as a Python float if it is finite in float32 (``|value| <= 3.4e38``).
+
+    Raises:
+        InputTypeError: If ``value`` is not a real number.
+        InputValueError: If it is NaN, infinite, or too large for float32.
+    """
+    result = check_finite_scalar(value, name)
+    if abs(result) > FLOAT32_MAX:
+        raise InputValueError(
+            f"{name} = {result:g} is beyond the float32 range (±3.4e38) the model computes in"
+        )
+    return result
+
+
 def check_learning_rate(learning_rate: Any) -> float:
-    """Return the learning rate as a float if it is finite and positive.
+    """Return the learning rate as a float if it is finite, positive, and so in float32.
+
+    Training runs in float32: a rate that rounds to 0 there (``1e-50``), or to a
+    subnormal number, which TensorFlow's CPU kernels flush to zero, would train
+    nothing; one beyond ±3.4e38 would be infinite.
 
     Raises:
         InputTypeError: If it is not a real number.
-        InputValueError: If it is not finite or not > 0.
+        InputValueError: If it is not finite, not > 0, or not a normal float32 number.
     """
     value = check_finite_scalar(learning_rate, "learning_rate")
     if value <= 0:
         raise InputValueError(f"learning_rate must be > 0, got {value}")
+    if value < FLOAT32_TINY:
+        raise InputValueError(
+            f"learning_rate {value:g} is below float32's smallest normal number "
+            f"({FLOAT32_TINY:.3g}): training runs in float32, where it becomes 0 and "
+            "nothing would be learned"
+        )
+    if value > FLOAT32_MAX:
+        raise InputValueError(f"learning_rate {value:g} is beyond the float32 range (±3.4e38)")
     return value
 
 
-def check_epochs(epochs: Any) -> int:
-    """Return ``epochs`` if it is an integer ≥ 0.
+def _check_integer(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise InputValueError(f"{name} must be between {low} and {high:,}, got {value:,}")
+    return int(value)
+
+
+def check_epochs(epochs: Any, name: str = "epochs") -> int:
+    """Return ``epochs`` if it is an integer from 0 to :data:`MAX_EPOCHS`.
 
     Raises:
         InputTypeError: If it is not an integer.
-        InputValueError: If it is negative.
+        InputValueError: If it is negative or above :data:`MAX_EPOCHS`.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
-        raise InputTypeError(f"epochs must be an integer, got {type(epochs).__name__}")
-    if epochs < 0:
-        raise InputValueError(f"epochs must be >= 0, got {epochs}")
-    return int(epochs)
+    if isinstance(epochs, (int, np.integer)) and not isinstance(epochs, bool) and epochs < 0:
+        raise InputValueError(f"{name} must be >= 0, got {epochs}")
+    return _check_integer(epochs, name, 0, MAX_EPOCHS)
+
+
+def check_seed(seed: Any, name: str = "seed") -> int:
+    """Return ``seed`` if it is an integer from 0 to :data:`MAX_SEED`.
+
+    Raises:
+        InputTypeError: If it is not an integer (``1.5`` is refused, not truncated).
+        InputValueError: If it is out of range.
+    """
+    return _check_integer(seed, name, 0, MAX_SEED)
 
 
 def check_batch_size(batch_size: Any, n: int) -> int:

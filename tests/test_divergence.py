@@ -12,7 +12,7 @@ from strategies import Problem, examples, problems
 
 import linfit
 from linfit import reference
-from linfit.loop import DIVERGENCE_FACTOR
+from linfit.recorder import DIVERGENCE_FACTOR
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_no_false_alarm_below_the_stable_rate(problem: Problem, fraction: float)
         problem.y,
         epochs=20,
         learning_rate=rate,
-        mode="function",
+        mode="moments",
     )
     assert np.all(np.isfinite(history.loss))
 
