@@ -76,6 +76,14 @@ def _learning_rate_figure() -> Any:
     return figure
 
 
+def source(obj: Any) -> str:
+    """The source code of a function, class or module of linfit, as it is in the package."""
+    import inspect
+    import textwrap
+
+    return textwrap.dedent(inspect.getsource(obj)).rstrip()
+
+
 def table(rows: list[list[Any]], header: list[str]) -> str:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -93,10 +101,17 @@ def history_table(history: linfit.History, every: int = 1) -> str:
 
 
 __all__ = [
+    "bench_figure",
+    "bench_report",
+    "bench_table",
     "canonical",
     "history_table",
+    "jax_comparison",
     "learning_rate_figure",
     "learning_rate_runs",
+    "moments_speedups",
+    "passes_per_step",
+    "source",
     "svg",
     "table",
 ]
@@ -122,35 +137,144 @@ def bench_report() -> dict[str, Any]:
     return json.loads((Path(__file__).parent / "data" / "bench.json").read_text())
 
 
-def bench_figure() -> Any:
-    """Time per step against n for each method, with the memory-traffic limit dashed."""
+_WORDS = {
+    "en": {
+        "method": "method",
+        "pass": "pass per step",
+        "yes": "yes",
+        "no": "no (one per run)",
+        "read": "*reading x and y once*",
+        "n": "points n",
+        "ms": "ms per epoch",
+        "limit": "reading x and y once",
+    },
+    "zh": {
+        "method": "方法",
+        "pass": "每步读一遍数据",
+        "yes": "是",
+        "no": "否（每次运行一遍）",
+        "read": "*读一遍 x 和 y*",
+        "n": "数据点数 n",
+        "ms": "每轮毫秒数",
+        "limit": "读一遍 x 和 y",
+    },
+}
+
+
+def _cells(report: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+    return {(row["method"], row["n"]): row for row in report["results"]}
+
+
+def _sizes(report: dict[str, Any]) -> list[int]:
+    return sorted({row["n"] for row in report["results"]})
+
+
+def _ms(seconds: float) -> str:
+    """Milliseconds with three significant digits, without exponents."""
+    value = seconds * 1e3
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}" if value >= 0.001 else f"{value:.4f}"
+
+
+def bench_table(report: dict[str, Any], language: str) -> str:
+    """Milliseconds per epoch for each method (rows) and n (columns), as a Markdown table."""
+    words = _WORDS[language]
+    cells = _cells(report)
+    sizes = _sizes(report)
+    methods = list(dict.fromkeys(row["method"] for row in report["results"]))
+    header = [words["method"], words["pass"], *(f"n = {n:,}" for n in sizes)]
+    rows = []
+    for method in methods:
+        first = next(cells[(method, n)] for n in sizes if (method, n) in cells)
+        row = [f"`{method}`", words["yes"] if first["pass_per_step"] else words["no"]]
+        row += [
+            _ms(cells[(method, n)]["seconds_per_epoch"]) if (method, n) in cells else "—"
+            for n in sizes
+        ]
+        rows.append(row)
+    rows.append([words["read"], "", *(f"*{_ms(report['read_seconds'][str(n)])}*" for n in sizes)])
+    return table(rows, header)
+
+
+def bench_figure(report: dict[str, Any], language: str) -> Any:
+    """Milliseconds per epoch against n for each method, the read time dashed."""
     from matplotlib.figure import Figure
 
-    report = bench_report()
+    words = _WORDS[language]
     figure = Figure(figsize=(7, 4.5), layout="constrained")
     axes = figure.add_subplot()
-    methods = dict.fromkeys(row["method"] for row in report["results"])
-    for method in methods:
+    for method in dict.fromkeys(row["method"] for row in report["results"]):
         rows = [row for row in report["results"] if row["method"] == method]
         axes.plot(
             [r["n"] for r in rows],
-            [r["seconds_per_step"] * 1e3 for r in rows],
+            [r["seconds_per_epoch"] * 1e3 for r in rows],
             marker="o",
             label=method,
         )
-    sizes = np.array(sorted({row["n"] for row in report["results"]}), dtype=float)
+    sizes = _sizes(report)
     axes.plot(
-        sizes,
-        8 * sizes / report["bandwidth_bytes_per_second"] * 1e3,
-        "k--",
-        label="memory-traffic limit",
+        sizes, [report["read_seconds"][str(n)] * 1e3 for n in sizes], "k--", label=words["limit"]
     )
     axes.set_xscale("log")
     axes.set_yscale("log")
-    axes.set_xlabel("n (points)")
-    axes.set_ylabel("ms per step")
+    axes.set_xlabel(words["n"])
+    axes.set_ylabel(words["ms"])
     axes.legend(fontsize=8)
     return figure
+
+
+def passes_per_step(report: dict[str, Any], language: str) -> list[str]:
+    """For the per-step methods at the largest n: time per step in units of one read."""
+    cells = _cells(report)
+    largest = _sizes(report)[-1]
+    read = report["read_seconds"][str(largest)]
+    unit = "reads of the data per step" if language == "en" else "次读数据的时间 / 每步"
+    lines = [f"n = {largest:,}:"]
+    for (method, n), row in cells.items():
+        if n == largest and row["pass_per_step"]:
+            lines.append(f"  {method:<16} {row['seconds_per_epoch'] / read:6.1f} {unit}")
+    return lines
+
+
+def moments_speedups(report: dict[str, Any], language: str) -> list[str]:
+    """A whole moments run against the fastest per-step TensorFlow engine (XLA), at each n."""
+    cells = _cells(report)
+    lines = []
+    for n in _sizes(report):
+        moments, xla = cells[("train moments", n)], cells[("train xla", n)]
+        epochs = moments["epochs"]
+        xla_run = xla["seconds_per_epoch"] * epochs
+        ratio = xla_run / moments["seconds"]
+        if language == "en":
+            lines.append(
+                f"n = {n:>10,}: {epochs} epochs take {_ms(moments['seconds'])} ms "
+                f"(XLA: {_ms(xla_run)} ms, {ratio:,.0f} times as long)"
+            )
+        else:
+            lines.append(
+                f"n = {n:>10,}：{epochs} 轮用时 {_ms(moments['seconds'])} 毫秒"
+                f"（XLA：{_ms(xla_run)} 毫秒，是它的 {ratio:,.0f} 倍）"
+            )
+    return lines
+
+
+def jax_comparison(report: dict[str, Any], language: str) -> list[str]:
+    """Round-by-round median of (train auto) / (JAX fori_loop) for a whole run, at each n."""
+    lines = []
+    for ratio in report.get("ratios", []):
+        if not ratio["name"].startswith("auto"):
+            continue
+        value, n = ratio["value"], ratio["n"]
+        if language == "en":
+            verdict = "JAX is faster" if value > 1 else "linfit is faster"
+            lines.append(
+                f"n = {n:>10,}: train(mode='auto') takes {value:.2f} × JAX's time ({verdict})"
+            )
+        else:
+            verdict = "JAX 更快" if value > 1 else "linfit 更快"
+            lines.append(f"n = {n:>10,}：train(mode='auto') 用时是 JAX 的 {value:.2f} 倍（{verdict}）")
+    if not lines:
+        lines.append("JAX was not installed for this run." if language == "en" else "本次运行未安装 JAX。")
+    return lines
 
 
 @cache
