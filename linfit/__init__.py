@@ -1,51 +1,72 @@
 """linfit: training ``y = W·x + b`` with TensorFlow 2, as a readable, tested reference.
 
-The modules read in pipeline order: :mod:`~linfit.data` makes points,
-:mod:`~linfit.model` holds the line, :mod:`~linfit.loss` scores it,
-:mod:`~linfit.step` improves it once, :mod:`~linfit.loop` repeats that into a
-:class:`~linfit.history.History`, and :mod:`~linfit.metrics` judges the result.
-:mod:`~linfit.reference` is the NumPy float64 oracle everything is checked
-against and :mod:`~linfit.bounds` says how close "agrees" must be.
-:mod:`~linfit.plots` draws the figures (it imports matplotlib on first use).
+The modules read in pipeline order: `linfit.data` makes points, `linfit.model`
+holds the line, `linfit.loss` scores it, `linfit.step` improves it once,
+`linfit.loop` repeats that into a `linfit.history.History` (the engines in
+`linfit.engines` do the repeating), and `linfit.metrics` judges the result.
+`linfit.reference` is the NumPy float64 oracle everything is checked against,
+`linfit.bounds` says how close "agrees" must be, and `linfit.conformance`
+holds ports in other languages to the same standard.
+
+Importing `linfit` loads nothing: each name is imported on first use. So the
+parts that need only NumPy (`reference`, `bounds`, `moments`, `history`,
+`errors`, `conformance`) work without TensorFlow installed, and the command
+line answers ``--help`` at once.
 """
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from linfit import bounds, checkpoint, moments, reference
-from linfit.data import load_csv, synthesize
-from linfit.errors import (
-    DataFileError,
-    DivergenceError,
-    InputTypeError,
-    InputValueError,
-    LinfitError,
-    TrainingInterrupted,
-)
-from linfit.history import History
-from linfit.loop import train
-from linfit.loss import l2_gradient, l2_loss
-from linfit.metrics import (
-    StreamingMAE,
-    StreamingMSE,
-    StreamingR2,
-    mae,
-    mse,
-    parameter_error,
-    r2,
-)
-from linfit.model import LinearModel
-from linfit.reference import least_squares, stable_learning_rate
-from linfit.step import gradient_step, loss_and_gradients
+DISTRIBUTION = "linfit-reference"
+"""The name to install linfit under (``pip install linfit-reference``); the import
+name is ``linfit``. (The distribution ``linfit`` on PyPI is an unrelated project.)"""
 
-try:
-    __version__ = _metadata.version("linfit")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+if TYPE_CHECKING:  # what the names below are, for type checkers and editors
+    from linfit import (
+        batching,
+        bounds,
+        checkpoint,
+        classifier,
+        conformance,
+        engines,
+        keras_model,
+        moments,
+        optimizers,
+        plots,
+        reference,
+    )
+    from linfit.batching import epoch_order
+    from linfit.data import load_csv, synthesize
+    from linfit.errors import (
+        DataFileError,
+        DivergenceError,
+        InputTypeError,
+        InputValueError,
+        LinfitError,
+        TrainingInterrupted,
+    )
+    from linfit.history import History
+    from linfit.keras_model import KerasLinearModel, fit_keras
+    from linfit.loop import train
+    from linfit.loss import l2_gradient, l2_loss
+    from linfit.metrics import (
+        StreamingMAE,
+        StreamingMSE,
+        StreamingR2,
+        mae,
+        mse,
+        parameter_error,
+        r2,
+    )
+    from linfit.model import LinearModel
+    from linfit.optimizers import train_functional, train_with_optimizer
+    from linfit.reference import least_squares, stable_learning_rate
+    from linfit.step import gradient_step, loss_and_gradients
 
 __all__ = [
+    "DISTRIBUTION",
     "DataFileError",
     "DivergenceError",
     "History",
@@ -63,6 +84,7 @@ __all__ = [
     "bounds",
     "checkpoint",
     "classifier",
+    "conformance",
     "engines",
     "epoch_order",
     "fit_keras",
@@ -88,24 +110,72 @@ __all__ = [
     "train_with_optimizer",
 ]
 
-
-_LAZY_MODULES = {"plots", "keras_model", "optimizers", "classifier", "batching", "engines"}
-_LAZY_NAMES = {
-    "KerasLinearModel": "linfit.keras_model",
-    "fit_keras": "linfit.keras_model",
-    "train_functional": "linfit.optimizers",
-    "train_with_optimizer": "linfit.optimizers",
-    "epoch_order": "linfit.batching",
+_MODULES = {
+    "batching",
+    "bounds",
+    "checkpoint",
+    "classifier",
+    "conformance",
+    "engines",
+    "keras_model",
+    "moments",
+    "optimizers",
+    "plots",
+    "reference",
+}
+_NAMES = {
+    "DataFileError": "errors",
+    "DivergenceError": "errors",
+    "InputTypeError": "errors",
+    "InputValueError": "errors",
+    "LinfitError": "errors",
+    "TrainingInterrupted": "errors",
+    "History": "history",
+    "epoch_order": "batching",
+    "load_csv": "data",
+    "synthesize": "data",
+    "KerasLinearModel": "keras_model",
+    "fit_keras": "keras_model",
+    "train": "loop",
+    "l2_gradient": "loss",
+    "l2_loss": "loss",
+    "StreamingMAE": "metrics",
+    "StreamingMSE": "metrics",
+    "StreamingR2": "metrics",
+    "mae": "metrics",
+    "mse": "metrics",
+    "parameter_error": "metrics",
+    "r2": "metrics",
+    "LinearModel": "model",
+    "train_functional": "optimizers",
+    "train_with_optimizer": "optimizers",
+    "least_squares": "reference",
+    "stable_learning_rate": "reference",
+    "gradient_step": "step",
+    "loss_and_gradients": "step",
 }
 
 
 def __getattr__(name: str) -> Any:
-    # Modules that need matplotlib or Keras are loaded on first use, so that
-    # `import linfit` stays light and builds nothing it does not need.
-    import importlib
-
-    if name in _LAZY_MODULES:
+    if name in _MODULES:
         return importlib.import_module(f"linfit.{name}")
-    if name in _LAZY_NAMES:
-        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f"linfit.{_NAMES[name]}"), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    if name == "__version__":
+        return _version()
     raise AttributeError(f"module 'linfit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(globals()))
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # a source tree that is not installed
+        return "0+unknown"

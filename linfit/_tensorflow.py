@@ -52,9 +52,9 @@ try:
     import tensorflow as tf
 except ImportError as error:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
-        "linfit needs TensorFlow, which is installed through an extra: "
-        "`pip install 'linfit[cpu]'` for the CPU build, or "
-        "`pip install 'linfit[and-cuda]'` for NVIDIA GPUs."
+        "this part of linfit needs TensorFlow, which is installed through an extra: "
+        "`pip install 'linfit-reference[cpu]'` for the CPU build, or "
+        "`pip install 'linfit-reference[and-cuda]'` for NVIDIA GPUs"
     ) from error
 
 __all__ = ["tf"]

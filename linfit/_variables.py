@@ -21,9 +21,12 @@ __all__ = ["read_scalar", "write_scalar"]
 
 
 @cache
-def _plain() -> type:
-    """The class of a plain ``tf.Variable`` (found on first use: making one
-    initializes TensorFlow's devices, which importing linfit must not do)."""
+def _plain() -> Any:
+    """The class of a plain ``tf.Variable``.
+
+    It is found on first use: making a variable initializes TensorFlow's
+    devices, which importing linfit must not do.
+    """
     return type(tf.Variable(0.0))
 
 

@@ -11,40 +11,39 @@ checkpoint directory; only when it is complete does a small pointer file,
 ``LATEST``, switch to it (written to a temporary name and renamed, which is
 atomic). A crash in the middle of a save leaves ``LATEST`` naming the previous
 complete version, so a good checkpoint is never replaced by a corrupt one.
+
+Nothing else in the directory is touched. linfit records the versions it wrote
+in a manifest it owns (``linfit-checkpoint.json``); after a save it removes
+only the older versions listed there, and of those only the files it wrote
+itself. A folder of the user's that happens to be called ``v-…``, a file the
+user put inside a version folder, a link: all stay where they are.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from linfit._files import write_atomically
 from linfit._tensorflow import tf
-from linfit.errors import InputValueError
+from linfit.errors import DataFileError, InputTypeError, InputValueError
 from linfit.history import History
 from linfit.model import LinearModel
 
-__all__ = ["restore", "save"]
+__all__ = ["MANIFEST", "POINTER", "restore", "save"]
 
 POINTER = "LATEST"
+MANIFEST = "linfit-checkpoint.json"
+MANIFEST_FORMAT = "linfit-checkpoint/v1"
 PREFIX = "state"
-
-
-def _write_pointer(directory: Path, version: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{POINTER}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(version + "\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, directory / POINTER)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+OWN_FILES = (f"{PREFIX}.index", f"{PREFIX}.data-00000-of-00001")
+"""The files ``tf.train.Checkpoint.write`` makes in a version folder: the only
+ones linfit ever removes."""
 
 
 def _tracked(model: LinearModel, history_columns: dict[str, np.ndarray]) -> tf.train.Checkpoint:
@@ -55,12 +54,56 @@ def _tracked(model: LinearModel, history_columns: dict[str, np.ndarray]) -> tf.t
     return tf.train.Checkpoint(model=model, **columns)
 
 
+def _read_manifest(directory: Path) -> list[str]:
+    """The versions linfit recorded writing in ``directory`` (none if there is no manifest)."""
+    path = directory / MANIFEST
+    if not path.exists():
+        return []
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        versions = document["versions"]
+        if document.get("format") != MANIFEST_FORMAT or not all(
+            isinstance(v, str) and v.startswith("v-") and "/" not in v for v in versions
+        ):
+            raise ValueError("unexpected content")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise DataFileError(
+            str(path), "is not a linfit checkpoint manifest (damaged, or not written by linfit)"
+        ) from None
+    return list(versions)
+
+
+def _write_manifest(directory: Path, versions: list[str]) -> None:
+    document = {"format": MANIFEST_FORMAT, "versions": versions}
+    write_atomically(directory / MANIFEST, (json.dumps(document, indent=1) + "\n").encode())
+
+
+def _remove_version(directory: Path, version: str) -> bool:
+    """Remove the files linfit wrote for ``version``, and its folder if that leaves it empty.
+
+    Returns whether the version is gone (False when the user's files keep the folder).
+    """
+    folder = directory / version
+    if folder.is_symlink() or not folder.is_dir():
+        return not folder.exists() and not folder.is_symlink()
+    for name in OWN_FILES:
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    try:
+        folder.rmdir()  # only succeeds when nothing of the user's is inside
+    except OSError:
+        return False
+    return True
+
+
 def save(directory: str | os.PathLike[str], model: LinearModel, history: History) -> Path:
     """Save ``model`` and the ``history`` that led to it, atomically.
 
     Args:
         directory: Checkpoint directory (created if missing). Older versions
-            in it are removed after the new one is in place.
+            that linfit wrote there are removed after the new one is in place;
+            nothing else in the directory is touched.
         model: The model, whose ``(w, b)`` must equal the last History row.
         history: The training History so far.
 
@@ -68,23 +111,38 @@ def save(directory: str | os.PathLike[str], model: LinearModel, history: History
         The folder of the version just written.
 
     Raises:
-        InputValueError: If the model is not in the History's last state.
+        InputTypeError: If ``model`` or ``history`` is not what linfit trains and returns.
+        InputValueError: If the model is not in the History's last state, or
+            ``directory`` cannot be used.
     """
-    if model.w.numpy().tobytes() != history.w[-1:].tobytes() or (
-        model.b.numpy().tobytes() != history.b[-1:].tobytes()
+    from linfit.loop import check_model
+
+    model = check_model(model)
+    if not isinstance(history, History):
+        raise InputTypeError(f"history must be a linfit.History, got {type(history).__name__}")
+    if len(history) == 0:
+        raise InputValueError("history is empty; train at least zero epochs first")
+    if model.w.numpy().tobytes() != history.w[-1:].astype(np.float32).tobytes() or (
+        model.b.numpy().tobytes() != history.b[-1:].astype(np.float32).tobytes()
     ):
         raise InputValueError(
             "model's (w, b) differ from the History's last row; save them together"
         )
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    if directory.exists() and not directory.is_dir():
+        raise InputValueError(f"checkpoint directory {directory} is a file")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputValueError(f"checkpoint directory {directory}: {error.strerror}") from None
+    earlier = _read_manifest(directory)
     version = f"v-{len(history) - 1:08d}-{uuid.uuid4().hex[:8]}"
     columns = {"w": history.w, "b": history.b, "loss": history.loss}
     _tracked(model, columns).write(str(directory / version / PREFIX))
-    _write_pointer(directory, version)
-    for old in directory.iterdir():
-        if old.is_dir() and old.name.startswith("v-") and old.name != version:
-            shutil.rmtree(old, ignore_errors=True)
+    _write_manifest(directory, [*earlier, version])
+    write_atomically(directory / POINTER, (version + "\n").encode())
+    kept = [old for old in earlier if not _remove_version(directory, old)]
+    _write_manifest(directory, [*kept, version])
     return directory / version
 
 
@@ -97,23 +155,40 @@ def restore(directory: str | os.PathLike[str]) -> tuple[LinearModel, History]:
         epochs and join the two with :meth:`History.extended`.
 
     Raises:
-        InputValueError: If there is no complete checkpoint in ``directory``.
+        InputValueError: If there is no checkpoint in ``directory``.
+        DataFileError: If the checkpoint is damaged (the message names the file).
     """
     directory = Path(directory)
+    pointer = directory / POINTER
     try:
-        version = (directory / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
+        version = pointer.read_bytes().decode("utf-8").strip()
+    except FileNotFoundError:
         raise InputValueError(f"{directory}: no checkpoint (missing {POINTER} file)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "is not text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise DataFileError(str(pointer), f"cannot be read: {reason}") from None
+    if not version.startswith("v-") or "/" in version or "\\" in version or "\n" in version:
+        raise DataFileError(str(pointer), f"does not name a checkpoint version: {version[:40]!r}")
+    folder = directory / version
+    if not (folder / OWN_FILES[0]).is_file():
+        raise DataFileError(str(folder), "is missing; the checkpoint is incomplete")
     model = LinearModel()
     empty = np.zeros(0, dtype=np.float32)
     checkpoint = _tracked(model, {"w": empty, "b": empty, "loss": empty})
     try:
-        checkpoint.read(str(directory / version / PREFIX)).assert_consumed()
-    except (tf.errors.OpError, AssertionError, ValueError) as error:
-        raise InputValueError(
-            f"{directory}: checkpoint {version} cannot be read: {error}"
-        ) from None
-    history = History.from_rows(
-        checkpoint.w.numpy(), checkpoint.b.numpy(), checkpoint.loss.numpy(), dtype="float32"
-    )
+        checkpoint.read(str(folder / PREFIX)).assert_consumed()
+        columns = [getattr(checkpoint, name).numpy() for name in ("w", "b", "loss")]
+        history = History.from_rows(columns[0], columns[1], columns[2], dtype="float32")
+    except Exception as error:  # TensorFlow reports damage in many forms
+        raise DataFileError(str(folder), f"is damaged: {_first_line(error)}") from None
+    if len(history) == 0 or (
+        model.w.numpy().tobytes() != history.w[-1:].tobytes()
+        or model.b.numpy().tobytes() != history.b[-1:].tobytes()
+    ):
+        raise DataFileError(str(folder), "is damaged: the model and its History disagree")
     return model, history
+
+
+def _first_line(error: Any) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__

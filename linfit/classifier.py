@@ -24,6 +24,14 @@ import keras
 import numpy as np
 
 from linfit._tensorflow import tf
+from linfit.errors import DivergenceError, InputTypeError, InputValueError
+from linfit.validation import (
+    check_batch_size,
+    check_epochs,
+    check_float32_scalar,
+    check_learning_rate,
+    check_seed,
+)
 
 __all__ = [
     "MLP",
@@ -71,7 +79,22 @@ def synthesize_classes(
 
     Returns:
         ``(train, validation)``.
+
+    Raises:
+        InputTypeError: If an argument has the wrong type.
+        InputValueError: If an argument is out of range.
     """
+    for name, value, low in (
+        ("n_train", n_train, 1),
+        ("n_validation", n_validation, 1),
+        ("classes", classes, 2),
+        ("features", features, 1),
+    ):
+        _check_count(value, name, low)
+    separation = check_float32_scalar(separation, "separation")
+    if separation < 0:
+        raise InputValueError(f"separation must be >= 0, got {separation}")
+    seed = check_seed(seed)
     centres = np.random.default_rng([seed, 0]).normal(0.0, separation, size=(classes, features))
 
     def draw(n: int, stream: int) -> ClassificationData:
@@ -82,6 +105,14 @@ def synthesize_classes(
         return ClassificationData(x.astype(np.float32), labels.astype(np.int64), one_hot, centres)
 
     return draw(n_train, 1), draw(n_validation, 2)
+
+
+def _check_count(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if not low <= value <= 10**8:
+        raise InputValueError(f"{name} must be between {low} and 100,000,000, got {value}")
+    return int(value)
 
 
 def nearest_centre_accuracy(data: ClassificationData) -> float:
@@ -151,7 +182,18 @@ def train_classifier(
 
     Returns:
         A :class:`ClassifierRun`.
+
+    Raises:
+        InputTypeError: If an argument has the wrong type.
+        InputValueError: If an argument has a value that cannot be used.
+        DivergenceError: If a batch loss becomes non-finite (the learning rate
+            is too large; there is no ``2/L`` bound to quote for a network).
     """
+    epochs = check_epochs(epochs)
+    learning_rate = check_learning_rate(learning_rate)
+    batch_size = check_batch_size(batch_size, len(train.x))
+    _check_count(log_every, "log_every", 1)
+    seed = check_seed(seed)
     keras.utils.set_random_seed(seed)
     model = MLP(classes=train.one_hot.shape[1])
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
@@ -172,6 +214,8 @@ def train_classifier(
             with tf.GradientTape() as tape:
                 logits = model(x_batch, training=True)
                 loss = loss_fn(y_batch, logits)
+            if not np.isfinite(float(loss)):
+                raise DivergenceError(epoch, float(loss), learning_rate, None)
             gradients = tape.gradient(loss, model.trainable_weights)
             optimizer.apply_gradients(zip(gradients, model.trainable_weights, strict=True))
             train_accuracy.update_state(y_batch, logits)

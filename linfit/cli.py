@@ -1,26 +1,39 @@
-"""The ``linfit`` command line: ``linfit demo`` and ``linfit fit``.
+"""The ``linfit`` command line: ``demo``, ``fit``, ``bench`` and ``conformance check``.
 
-Bad input never ends in a traceback: every problem linfit recognizes is
-reported as one line on stderr, ``linfit: error: <what is wrong>``, with exit
-status 2. Files are written whole or not at all (to a temporary name first,
-then renamed).
+The contract, whatever the input:
+
+* a problem linfit recognizes (bad data, a bad option, a diverging run, an
+  output that cannot be written) is one line on stderr,
+  ``linfit: error: <what is wrong>``, and exit status 2; never a traceback;
+* Ctrl-C (SIGINT) is one line, ``linfit: interrupted``, and exit status 130,
+  whatever the command is doing;
+* an output that fails while being written (a full disk, a closed pipe) is one
+  line and exit status 1;
+* files are written whole or not at all, with ordinary permissions
+  (:mod:`linfit._files`), and every output path is checked before the work starts.
+
+Nothing heavy is imported before the arguments are parsed: ``--help``,
+``--version`` and argument errors answer at once, and ``conformance check``
+needs NumPy only, never TensorFlow.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 if TYPE_CHECKING:
-    from linfit.loop import Mode
+    from linfit.engines import Mode
 
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 DEMO_TRUE_W = 3.0
 DEMO_TRUE_B = 2.0
 DEMO_POINTS = 1000
@@ -31,7 +44,7 @@ VARIANTS = {
     "functional": "free variables W, B and a loss(W, B), 200 steps at 0.01 from W=5 B=10",
     "optimizer": "keras SGD.apply_gradients, 300 steps at 0.01 from W=5 B=10",
     "minibatch": "shuffled tf.data minibatches of 100, 10 epochs at 0.1",
-    "mlp": "seed 004's MLP classifier with Adam and accuracy metrics, 5 epochs",
+    "mlp": "the original tutorials' MLP classifier with Adam and accuracy metrics, 5 epochs",
 }
 MODES = ("auto", "eager", "function", "graph", "xla", "moments")
 VARIANT_DEFAULTS = {  # (epochs or steps, learning rate)
@@ -112,35 +125,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser(
         "bench",
-        help="time a training step many ways (eager, graph, XLA, Keras, NumPy, JAX)",
-        description="Times per step for n = 10^3, 10^5, 10^7, also as multiples of the "
-        "memory-traffic limit measured on this machine.",
+        help="time training many ways (the engines, Keras, NumPy, JAX)",
+        description="Times whole training runs for n = 10^3, 10^5, 10^7, against the time "
+        "to read the data once, measured in the same run.",
     )
     bench.add_argument("--output", metavar="FILE.json", type=Path, help="save the results")
     bench.add_argument("--quick", action="store_true", help="n = 10^3 only, 2 repeats")
 
     conformance = commands.add_parser(
         "conformance",
-        help="check a port against linfit's golden vectors",
+        help="check a port against linfit's golden vectors (needs NumPy only)",
         description="Exit status: 0 when every case passes, 1 when a case fails, 2 on bad input.",
     )
     actions = conformance.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     check = actions.add_parser("check", help="compare a port's RESULTS.json with the golden cases")
     check.add_argument("results", metavar="RESULTS.json", type=Path)
+    check.add_argument(
+        "--json", action="store_true", help="print the verdict as one JSON object (for a port's CI)"
+    )
     return parser
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _comparison(w: float, b: float, loss: float, x: Any, y: Any) -> None:
@@ -159,12 +162,14 @@ def _comparison(w: float, b: float, loss: float, x: Any, y: Any) -> None:
 
 
 def _demo(arguments: argparse.Namespace) -> None:
-    import linfit
-
     variant = arguments.variant
     default_epochs, default_rate = VARIANT_DEFAULTS[variant]
     epochs = default_epochs if arguments.epochs is None else arguments.epochs
     rate = default_rate if arguments.learning_rate is None else arguments.learning_rate
+    if arguments.plot is not None:
+        _check_plot_folder(arguments.plot)
+    import linfit
+
     if variant == "mlp":
         _demo_mlp(epochs, rate, arguments.seed)
         return
@@ -214,7 +219,7 @@ def _demo(arguments: argparse.Namespace) -> None:
         verbose=True,
         batch_size=100 if minibatch else None,
         shuffle_seed=arguments.seed if minibatch else None,
-        mode="eager" if epochs <= LIVE_EPOCHS else "auto",
+        mode="eager" if isinstance(epochs, int) and 0 <= epochs <= LIVE_EPOCHS else "auto",
     )
     _comparison(**history.final, x=x, y=y)
     if arguments.plot is not None:
@@ -239,10 +244,30 @@ def _demo_mlp(epochs: int, learning_rate: float, seed: int) -> None:
     )
 
 
+FIGURES = ("data.png", "parameters.png", "loss.png")
+
+
+def _check_plot_folder(directory: Path) -> None:
+    from linfit._files import check_writable
+    from linfit.errors import InputValueError
+
+    if directory.exists() and not directory.is_dir():
+        raise InputValueError(f"--plot {directory} is a file; name a folder for the figures")
+    for name in FIGURES:
+        check_writable(directory / name, "--plot")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise InputValueError(
+            "--plot needs matplotlib: pip install 'linfit-reference[plots]'"
+        ) from None
+
+
 def _write_figures(directory: Path, x: Any, y: Any, model: Any, history: Any) -> None:
     import io
 
     from linfit import plots
+    from linfit._files import write_atomically
 
     figures = {
         "data.png": plots.plot_data(x, y, model(x), title="data and trained model"),
@@ -252,11 +277,14 @@ def _write_figures(directory: Path, x: Any, y: Any, model: Any, history: Any) ->
     for name, figure in figures.items():
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=100)
-        _write_atomically(directory / name, buffer.getvalue())
+        write_atomically(directory / name, buffer.getvalue())
     print(f"\nwrote {', '.join(figures)} to {directory}")
 
 
 def _fit(arguments: argparse.Namespace) -> None:
+    from linfit.csvfile import read_csv
+
+    x, y = read_csv(arguments.data)  # NumPy only: a bad file is refused before TensorFlow loads
     import linfit
 
     strategy = None
@@ -264,7 +292,6 @@ def _fit(arguments: argparse.Namespace) -> None:
         from linfit.distributed import mirrored_strategy
 
         strategy = mirrored_strategy()
-    x, y = linfit.load_csv(arguments.data)
     model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
     history = linfit.train(
         model,
@@ -284,53 +311,130 @@ def _fit(arguments: argparse.Namespace) -> None:
         print(f"\nfinal: W={final['w']:.6g} b={final['b']:.6g} loss={final['loss']:.6g}")
 
 
-def _conformance(arguments: argparse.Namespace) -> int:
-    from linfit import conformance
+def _bench(arguments: argparse.Namespace) -> int:
+    if arguments.output is not None:
+        from linfit._files import check_writable
 
+        check_writable(arguments.output, "--output")
+    from linfit import bench
+
+    report = bench.main(quick=arguments.quick)
+    if arguments.output is not None:
+        from linfit._files import write_atomically
+
+        write_atomically(arguments.output, (json.dumps(report, indent=1) + "\n").encode())
+    return 0
+
+
+def _conformance(arguments: argparse.Namespace) -> int:
     if arguments.action != "check":
         print("linfit: error: say 'linfit conformance check RESULTS.json'", file=sys.stderr)
         return EXIT_USAGE
+    from linfit import conformance
+
     report = conformance.check(arguments.results)
-    for case in report.cases:
-        print(case.line())
-    passed = sum(case.passed for case in report.cases)
-    print(f"\n{passed} passed, {len(report.cases) - passed} failed ({report.precision} port)")
+    if arguments.json:
+        print(json.dumps(report.to_dict()))
+    else:
+        for case in report.cases:
+            print(case.line())
+        passed = sum(case.passed for case in report.cases)
+        print(f"\n{passed} passed, {len(report.cases) - passed} failed ({report.precision} port)")
     return 0 if report.passed else 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    parser = build_parser()
-    arguments = parser.parse_args(argv)
+def _run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if arguments.version:
-        from importlib import metadata
+        import linfit
 
-        print(metadata.version("linfit"))
+        print(linfit.__version__)
         return 0
     if arguments.command is None:
         parser.print_help()
         return EXIT_USAGE
-    try:
-        from linfit.errors import LinfitError
-    except ImportError as error:  # TensorFlow missing: say which extra to install
-        print(f"linfit: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        if arguments.command == "conformance":
-            return _conformance(arguments)
-        if arguments.command == "bench":
-            from linfit import bench
-
-            report = bench.main(quick=arguments.quick)
-            if arguments.output is not None:
-                text = json.dumps(report, indent=1) + "\n"
-                _write_atomically(arguments.output, text.encode("utf-8"))
-            return 0
-        {"demo": _demo, "fit": _fit}[arguments.command](arguments)
-    except LinfitError as error:
-        print(f"linfit: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:  # e.g. `linfit demo | head`
-        sys.stderr.close()
-        return 0
+    if arguments.command == "conformance":
+        return _conformance(arguments)
+    if arguments.command == "bench":
+        return _bench(arguments)
+    {"demo": _demo, "fit": _fit}[arguments.command](arguments)
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Argument errors end the process through ``argparse`` (``SystemExit(2)``).
+    """
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    from linfit.errors import LinfitError
+
+    try:
+        status = _run(arguments, parser)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+        return status
+    except KeyboardInterrupt as interrupt:
+        history = getattr(interrupt, "history", None)
+        done = f" after {len(history) - 1} epochs" if history is not None else ""
+        return _fail(EXIT_INTERRUPTED, f"linfit: interrupted{done}")
+    except LinfitError as error:
+        return _fail(EXIT_USAGE, f"linfit: error: {_one_line(error)}")
+    except ImportError as error:  # TensorFlow (or matplotlib, JAX) missing: name the extra
+        return _fail(EXIT_USAGE, f"linfit: error: {_one_line(error)}")
+    except OSError as error:
+        if _is_output_failure(error):
+            return _fail(
+                EXIT_FAILURE,
+                f"linfit: error: cannot write the output: {error.strerror}",
+                stdout_broken=True,
+            )
+        if os.environ.get("LINFIT_DEBUG"):
+            raise
+        return _fail(EXIT_FAILURE, f"linfit: error: {error.strerror or error}")
+    except Exception as error:  # a bug: still no traceback for the user, but a way to get one
+        if os.environ.get("LINFIT_DEBUG"):
+            raise
+        return _fail(
+            EXIT_FAILURE,
+            f"linfit: internal error: {type(error).__name__}: {_one_line(error)}\n"
+            "linfit: please report it; LINFIT_DEBUG=1 shows the traceback",
+        )
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
+
+
+def _is_output_failure(error: OSError) -> bool:
+    import errno
+
+    return isinstance(error, BrokenPipeError) or error.errno in (
+        errno.ENOSPC,
+        errno.EPIPE,
+        errno.EDQUOT,
+        errno.EFBIG,
+    )
+
+
+def _fail(status: int, message: str, *, stdout_broken: bool = False) -> int:
+    """Print ``message`` to stderr; after an output failure, keep stdout from failing again."""
+    if stdout_broken:
+        _silence_stdout()
+    with contextlib.suppress(OSError):  # stderr gone too: the exit status is all that is left
+        print(message, file=sys.stderr, flush=True)
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so Python's final flush of unwritten output cannot fail.
+
+    (After a failed write the buffer still holds the output; without this the
+    interpreter would report the same failure again as it exits.)
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (captured in tests)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)

@@ -9,15 +9,14 @@ bit-identical data in every process, with no global state to reset.
 
 from __future__ import annotations
 
-import csv
-import math
 import os
 from typing import Literal
 
 import numpy as np
 
 from linfit._tensorflow import tf
-from linfit.errors import DataFileError, InputValueError
+from linfit.csvfile import read_csv
+from linfit.errors import InputValueError
 from linfit.validation import check_finite_scalar, check_seed
 
 __all__ = ["load_csv", "synthesize"]
@@ -80,119 +79,28 @@ def synthesize(
         raise InputValueError(f"inputs must be 'normal' or 'linspace', got {inputs!r}")
     epsilon = tf.random.stateless_normal([n], seed=noise_seed, dtype=tf.float32)
     y = x * true_w + true_b + noise * epsilon
+    if not bool(tf.reduce_all(tf.math.is_finite(y))):
+        raise InputValueError(
+            f"y = {true_w:g}·x + {true_b:g} + {noise:g}·noise overflows float32 (±3.4e38); "
+            "choose a smaller slope, intercept or noise"
+        )
     return x, y
 
 
-def _parse_float(cell: str) -> float | None:
-    """Return the cell as a float, or ``None`` if it is not a number."""
-    try:
-        return float(cell.strip())
-    except ValueError:
-        return None
-
-
-def _parse_well_formed(lines: list[str]) -> np.ndarray | None:
-    """Parse a file with no problems quickly (NumPy's C parser), else return None.
-
-    Returns a float32 ``(N, 2)`` array, ``N >= 2``, or ``None`` when anything
-    is off, in which case the line-by-line parser runs to say what and where.
-    """
-    content = [line for line in lines if line.strip()]
-    if content:
-        try:
-            first = next(csv.reader(content[:1]))
-        except csv.Error:
-            return None
-        if len(first) == 2 and any(_parse_float(cell) is None for cell in first):
-            content = content[1:]  # a header line
-    if len(content) < 2:
-        return None
-    try:
-        values = np.loadtxt(content, delimiter=",", dtype=np.float64, ndmin=2, quotechar='"')
-    except ValueError:
-        return None
-    limit = float(np.finfo(np.float32).max)
-    if values.shape != (len(content), 2) or not np.all(np.abs(values) <= limit):
-        return None  # also catches NaN, for which the comparison is False
-    return values.astype(np.float32)
-
-
 def load_csv(path: str | os.PathLike[str]) -> tuple[tf.Tensor, tf.Tensor]:
-    """Read a two-column ``x,y`` CSV file.
+    """Read a two-column ``x,y`` CSV file into two float32 tensors.
 
-    The format: UTF-8 text (a byte-order mark is allowed), one point per line,
-    two comma-separated numbers per line, LF or CRLF line ends. Blank lines
-    are ignored. The first line may be a header (any line whose cells are not
-    both numbers counts as a header when it comes first). Fields may be
-    quoted.
+    The format and every check are those of :func:`linfit.csvfile.read_csv`.
 
     Args:
-        path: Path of the file.
+        path: Path of the file (a pipe works too).
 
     Returns:
         ``(x, y)``: two float32 tensors of shape ``(N,)``, ``N >= 2``.
 
     Raises:
-        DataFileError: If the file is missing or unreadable, not UTF-8, has a
-            line without exactly two columns or with a non-numeric cell, has a
-            NaN, infinite or float32-overflowing value, or has fewer than two
-            data rows. The message names the file and line.
+        DataFileError: If the file cannot be used; the message names the file
+            and the line.
     """
-    path = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise DataFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DataFileError(path, "is a directory, not a CSV file") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(
-            path, f"is not UTF-8 text (undecodable byte at offset {error.start})"
-        ) from None
-    except OSError as error:
-        raise DataFileError(path, f"cannot be read: {error.strerror}") from None
-    if "\x00" in text:
-        raise DataFileError(path, "contains NUL bytes; it is not a text CSV file")
-
-    lines = text.splitlines()
-    fast = _parse_well_formed(lines)
-    if fast is not None:
-        return tf.constant(fast[:, 0]), tf.constant(fast[:, 1])
-    # Slow path, line by line: it finds the first problem and names its line.
-    rows: list[tuple[float, float]] = []
-    try:
-        records = list(csv.reader(lines, strict=True))
-    except csv.Error as error:
-        raise DataFileError(path, f"malformed CSV ({error})") from None
-    seen_content = False
-    for line_number, cells in enumerate(records, start=1):
-        if not cells or all(not cell.strip() for cell in cells):
-            continue  # blank line
-        first_content_line = not seen_content
-        seen_content = True
-        if len(cells) != 2:
-            hint = " (the separator must be a comma)" if len(cells) == 1 else ""
-            raise DataFileError(
-                path, f"expected 2 columns (x,y), found {len(cells)}{hint}", line_number
-            )
-        values = [_parse_float(cell) for cell in cells]
-        if values[0] is None or values[1] is None:
-            if first_content_line:
-                continue  # a header line
-            bad = cells[0] if values[0] is None else cells[1]
-            raise DataFileError(path, f"cell {bad.strip()!r} is not a number", line_number)
-        x_value, y_value = float(values[0]), float(values[1])
-        for value in (x_value, y_value):
-            if not math.isfinite(value) or abs(value) > float(np.finfo(np.float32).max):
-                raise DataFileError(
-                    path,
-                    f"value {value!r} is not a finite float32 number "
-                    "(NaN, infinity, or beyond ±3.4e38)",
-                    line_number,
-                )
-        rows.append((x_value, y_value))
-    if len(rows) < 2:
-        raise DataFileError(path, f"needs at least 2 data rows, found {len(rows)}")
-    array = np.asarray(rows, dtype=np.float32)
-    return tf.constant(array[:, 0]), tf.constant(array[:, 1])
+    x, y = read_csv(path)
+    return tf.constant(x), tf.constant(y)

@@ -44,8 +44,8 @@ class DataFileError(InputValueError):
 class DivergenceError(InputValueError):
     """Training blew up: the loss became non-finite or grew far past its start.
 
-    For full-batch gradient descent this happens exactly when the learning
-    rate exceeds the stable bound ``2/L`` (see
+    For full-batch gradient descent on a line this happens exactly when the
+    learning rate exceeds the stable bound ``2/L`` (see
     :func:`linfit.reference.stable_learning_rate`), so it is reported as a bad
     value of ``learning_rate`` (a ``ValueError``).
 
@@ -53,8 +53,10 @@ class DivergenceError(InputValueError):
         epoch: The History row at which divergence was detected.
         loss: The loss at that row (may be ``inf`` or ``nan``).
         learning_rate: The learning rate that was used.
-        stable_learning_rate: ``2/L`` for the training data.
-        history: The History up to and including the divergent row.
+        stable_learning_rate: ``2/L`` for the training data, or ``None`` where
+            no such bound applies (the MLP classifier).
+        history: The History up to and including the divergent row, when the
+            trainer keeps one.
     """
 
     def __init__(
@@ -62,7 +64,7 @@ class DivergenceError(InputValueError):
         epoch: int,
         loss: float,
         learning_rate: float,
-        stable_learning_rate: float,
+        stable_learning_rate: float | None,
         history: object = None,
     ) -> None:
         self.epoch = epoch
@@ -70,12 +72,15 @@ class DivergenceError(InputValueError):
         self.learning_rate = learning_rate
         self.stable_learning_rate = stable_learning_rate
         self.history = history
-        super().__init__(
-            f"training diverged: the loss is {loss:.6g} at epoch {epoch}; learning_rate "
-            f"{learning_rate:g} is above the stable bound 2/L = {stable_learning_rate:.6g} "
-            "for this data. Lower learning_rate, or pass on_divergence='continue' to "
-            "watch the blow-up"
-        )
+        if stable_learning_rate is None:
+            advice = f"learning_rate {learning_rate:g} is too large for this model; lower it"
+        else:
+            advice = (
+                f"learning_rate {learning_rate:g} is above the stable bound "
+                f"2/L = {stable_learning_rate:.6g} for this data. Lower learning_rate, or pass "
+                "on_divergence='continue' to watch the blow-up"
+            )
+        super().__init__(f"training diverged: the loss is {loss:.6g} at epoch {epoch}; {advice}")
 
 
 class TrainingInterrupted(KeyboardInterrupt):

@@ -24,8 +24,16 @@ from typing import Any
 import keras
 import numpy as np
 
-from linfit.errors import InputValueError
-from linfit.validation import as_data, check_epochs, check_finite_scalar, check_learning_rate
+from linfit._files import default_mode
+from linfit.errors import InputTypeError, InputValueError
+from linfit.recorder import Recorder
+from linfit.validation import (
+    as_data,
+    check_batch_size,
+    check_epochs,
+    check_float32_scalar,
+    check_learning_rate,
+)
 
 __all__ = ["KerasLinearModel", "fit_keras", "save_weights_atomically"]
 
@@ -49,8 +57,8 @@ class KerasLinearModel(keras.Model):
 
     def __init__(self, w: float = 5.0, b: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.initial_w = check_finite_scalar(w, "w")
-        self.initial_b = check_finite_scalar(b, "b")
+        self.initial_w = check_float32_scalar(w, "w")
+        self.initial_b = check_float32_scalar(b, "b")
         self.w = self.add_weight(
             shape=(), initializer=keras.initializers.Constant(self.initial_w), name="w"
         )
@@ -96,23 +104,61 @@ def fit_keras(
         The Keras ``History``; ``history.history["loss"][k]`` is the loss
         Keras measured during epoch ``k``, i.e. *before* that epoch's update
         in the full-batch case.
+
+    Raises:
+        InputTypeError: If ``model`` is not a ``KerasLinearModel``, or an
+            argument has the wrong type.
+        InputValueError: If an argument has a value that cannot be used.
+        DivergenceError: If the loss becomes non-finite or exceeds 10^4 times
+            its first value (checked after every epoch, as in :func:`linfit.train`).
     """
+    if not isinstance(model, KerasLinearModel):
+        raise InputTypeError(f"model must be a KerasLinearModel, got {type(model).__name__}")
     x_data, y_data = as_data(x, y)
     epochs = check_epochs(epochs)
     learning_rate = check_learning_rate(learning_rate)
+    batch_size = check_batch_size(batch_size, len(x_data))
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
         loss="mse",
         jit_compile=False,
     )
-    return model.fit(
-        x_data,
-        y_data,
-        epochs=epochs,
-        batch_size=batch_size or len(x_data),
-        shuffle=False,
-        verbose=0,
-    )
+    guard = _DivergenceGuard(model, x_data, y_data, epochs, learning_rate)
+    with guard.recorder:
+        return model.fit(
+            x_data,
+            y_data,
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=False,
+            verbose=0,
+            callbacks=[guard],
+        )
+
+
+class _DivergenceGuard(keras.callbacks.Callback):
+    """Hands each epoch's (w, b, loss) to a Recorder, whose guard stops a diverging fit.
+
+    With the full batch Keras's epoch loss is the loss before the epoch's
+    update, so the rows have History semantics; with minibatches it is the mean
+    of the batches' losses, which still shows a blow-up.
+    """
+
+    def __init__(
+        self, model: KerasLinearModel, x: Any, y: Any, epochs: int, learning_rate: float
+    ) -> None:
+        super().__init__()
+        start = (float(model.w.numpy()), float(model.b.numpy()))
+        self.recorder = Recorder(None, start, x, y, epochs=epochs, learning_rate=learning_rate)
+        self.state = start
+
+    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+        """Note the state the epoch starts from."""
+        self.state = (float(self.model.w.numpy()), float(self.model.b.numpy()))
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        """Record that state with the epoch's loss; the recorder judges divergence."""
+        self.recorder.record(*self.state, float((logs or {}).get("loss", float("nan"))))
 
 
 def save_weights_atomically(model: keras.Model, path: str | os.PathLike[str]) -> Path:
@@ -136,6 +182,7 @@ def save_weights_atomically(model: keras.Model, path: str | os.PathLike[str]) ->
     os.close(handle)
     try:
         model.save_weights(temporary, overwrite=True)
+        os.chmod(temporary, default_mode())  # mkstemp made it private; a save is not
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

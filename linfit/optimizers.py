@@ -13,7 +13,10 @@ Both fit the canonical data from a start far from the truth (W=5, B=10).
 
 Plain SGD computes ``v ← v − lr·g`` exactly like :func:`linfit.train`, so
 both return the same float32 :class:`~linfit.history.History` rows as
-``train`` with the same settings (the tests check it bit for bit).
+``train`` with the same settings (the tests check it bit for bit). They check
+their arguments the same way and hand their rows to the same
+:class:`~linfit.recorder.Recorder`, so a learning rate above ``2/L`` stops them
+with the same :class:`~linfit.errors.DivergenceError`.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from collections.abc import Callable
 from typing import Any
 
 from linfit._tensorflow import tf
+from linfit.errors import InputTypeError, InputValueError
 from linfit.history import History
 from linfit.loss import l2_loss
-from linfit.validation import as_data, check_epochs, check_learning_rate
+from linfit.recorder import Recorder
+from linfit.validation import as_data, check_epochs, check_float32_scalar, check_learning_rate
 
 __all__ = ["train_functional", "train_with_optimizer"]
 
@@ -52,9 +57,15 @@ def train_functional(
 
     Returns:
         A History with ``steps + 1`` rows, same semantics as :func:`linfit.train`.
+
+    Raises:
+        InputTypeError: If an argument has the wrong type.
+        InputValueError: If an argument has a value that cannot be used.
+        DivergenceError: If the loss becomes non-finite or exceeds 10^4 times its start.
     """
     x_data, y_data = as_data(x, y)
-    steps, learning_rate = check_epochs(steps), check_learning_rate(learning_rate)
+    steps, learning_rate = check_epochs(steps, "steps"), check_learning_rate(learning_rate)
+    w, b = check_float32_scalar(w, "w"), check_float32_scalar(b, "b")
     inputs, targets = tf.constant(x_data), tf.constant(y_data)
     weight = tf.Variable(w, dtype=tf.float32)
     bias = tf.Variable(b, dtype=tf.float32)
@@ -63,17 +74,17 @@ def train_functional(
     def loss(weight: tf.Variable, bias: tf.Variable) -> tf.Tensor:
         return l2_loss(weight * inputs + bias, targets)
 
-    rows = []
-    for _ in range(steps):
-        with tf.GradientTape() as tape:
-            current = loss(weight, bias)
-        grad_w, grad_b = tape.gradient(current, [weight, bias])
-        rows.append((weight.numpy(), bias.numpy(), current.numpy()))
-        weight.assign_sub(rate * grad_w)
-        bias.assign_sub(rate * grad_b)
-    rows.append((weight.numpy(), bias.numpy(), loss(weight, bias).numpy()))
-    ws, bs, losses = zip(*rows, strict=True)
-    return History.from_rows(ws, bs, losses, dtype="float32")
+    with _recorder(x_data, y_data, w, b, steps, learning_rate) as recorder:
+        for _ in range(steps):
+            with tf.GradientTape() as tape:
+                current = loss(weight, bias)
+            grad_w, grad_b = tape.gradient(current, [weight, bias])
+            row = (weight.numpy(), bias.numpy(), current.numpy())
+            weight.assign_sub(rate * grad_w)
+            bias.assign_sub(rate * grad_b)
+            recorder.record(*row)
+        recorder.record(weight.numpy(), bias.numpy(), loss(weight, bias).numpy())
+    return recorder.history()
 
 
 def train_with_optimizer(
@@ -101,27 +112,42 @@ def train_with_optimizer(
 
     Returns:
         A History with ``steps + 1`` rows, same semantics as :func:`linfit.train`.
+
+    Raises:
+        InputTypeError: If an argument has the wrong type.
+        InputValueError: If an argument has a value that cannot be used.
+        DivergenceError: If the loss becomes non-finite or exceeds 10^4 times its start.
     """
     import keras
 
     from linfit.keras_model import KerasLinearModel
 
     x_data, y_data = as_data(x, y)
-    steps, learning_rate = check_epochs(steps), check_learning_rate(learning_rate)
+    steps, learning_rate = check_epochs(steps, "steps"), check_learning_rate(learning_rate)
+    w, b = check_float32_scalar(w, "w"), check_float32_scalar(b, "b")
+    if isinstance(report_every, bool) or not isinstance(report_every, int) or report_every < 1:
+        raise InputValueError(f"report_every must be an integer >= 1, got {report_every!r}")
+    if report is not None and not callable(report):
+        raise InputTypeError(f"report must be callable, got {type(report).__name__}")
     inputs, targets = tf.constant(x_data), tf.constant(y_data)
     model = KerasLinearModel(w=w, b=b)
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
     variables = [model.w, model.b]
 
-    rows = []
-    for step in range(steps):
-        with tf.GradientTape() as tape:
-            current = l2_loss(model(inputs), targets)
-        gradients = tape.gradient(current, variables)
-        rows.append((model.w.numpy(), model.b.numpy(), current.numpy()))
-        if report is not None and step % report_every == 0:
-            report(step, float(current))
-        optimizer.apply_gradients(zip(gradients, variables, strict=True))
-    rows.append((model.w.numpy(), model.b.numpy(), l2_loss(model(inputs), targets).numpy()))
-    ws, bs, losses = zip(*rows, strict=True)
-    return History.from_rows(ws, bs, losses, dtype="float32")
+    with _recorder(x_data, y_data, w, b, steps, learning_rate) as recorder:
+        for step in range(steps):
+            with tf.GradientTape() as tape:
+                current = l2_loss(model(inputs), targets)
+            gradients = tape.gradient(current, variables)
+            row = (model.w.numpy(), model.b.numpy(), current.numpy())
+            optimizer.apply_gradients(zip(gradients, variables, strict=True))
+            recorder.record(*row)
+            if report is not None and step % report_every == 0:
+                report(step, float(current))
+        recorder.record(model.w.numpy(), model.b.numpy(), l2_loss(model(inputs), targets).numpy())
+    return recorder.history()
+
+
+def _recorder(x: Any, y: Any, w: float, b: float, steps: int, learning_rate: float) -> Recorder:
+    """A recorder for a trainer that keeps its own parameters (no model to put back)."""
+    return Recorder(None, (w, b), x, y, epochs=steps, learning_rate=learning_rate)

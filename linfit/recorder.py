@@ -71,7 +71,8 @@ class Recorder:
     """Collects the rows of one run and keeps the model in step with them.
 
     Args:
-        model: The model being trained (a :class:`~linfit.model.LinearModel`).
+        model: The model being trained (a :class:`~linfit.model.LinearModel`),
+            or ``None`` for a trainer that keeps its parameters elsewhere.
         start: The model's ``(w, b)`` before training.
         x: The training inputs, float32 ``(N,)`` (for the divergence report).
         y: The training targets, float32 ``(N,)``.
@@ -202,8 +203,9 @@ class Recorder:
         trace: TracebackType | None,
     ) -> None:
         self._bar.close()
-        w, b = (self.w[-1], self.b[-1]) if self.w else self.start
-        write_scalar(self.model.w, w)
-        write_scalar(self.model.b, b)
+        if self.model is not None:
+            w, b = (self.w[-1], self.b[-1]) if self.w else self.start
+            write_scalar(self.model.w, w)
+            write_scalar(self.model.b, b)
         if isinstance(error, KeyboardInterrupt) and not isinstance(error, TrainingInterrupted):
             raise TrainingInterrupted(self.history() if self.w else None) from error

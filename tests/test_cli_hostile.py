@@ -19,6 +19,7 @@ from strategies import examples
 
 import linfit
 from linfit import cli
+from linfit._files import write_atomically
 
 
 def run_fit(path, capsys) -> tuple[int, str, str]:
@@ -127,7 +128,7 @@ def test_plot_output_is_never_half_written(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="simulated"):
-        cli._write_atomically(target / "loss.png", b"\x89PNG new content")
+        write_atomically(target / "loss.png", b"\x89PNG new content")
     monkeypatch.setattr(os, "replace", real_replace)
     assert (target / "loss.png").read_bytes() == b"previous good file"
     assert [p.name for p in target.iterdir()] == ["loss.png"]

@@ -102,26 +102,42 @@ def test_strategy_refuses_shuffle(strategy, odd_data) -> None:
         )
 
 
-def test_two_worker_processes_equal_single_device(odd_data) -> None:
+def test_thousands_of_epochs_on_two_workers_with_a_bounded_thread_count(odd_data) -> None:
+    """2000 epochs (6000 collectives per worker) keep each worker under 300 threads.
+
+    With a timeout on the collectives TensorFlow started a thread per
+    collective (about 600 a second per worker here) and the workers aborted
+    after some 3000 epochs; the run must also equal the single-device one.
+    """
     x, y = odd_data
-    history = multiworker.run(x, y, epochs=5, learning_rate=0.1, workers=2, timeout=150)
-    single = linfit.train(linfit.LinearModel(), x, y, epochs=5, learning_rate=0.1)
-    allowed = 2 * bounds.trajectory_error_bound(x, y, epochs=5, learning_rate=0.1)
+    diagnostics: dict = {}
+    history = multiworker.run(
+        x, y, epochs=2000, learning_rate=0.1, workers=2, diagnostics=diagnostics
+    )
+    single = linfit.train(linfit.LinearModel(), x, y, epochs=2000, learning_rate=0.1)
+    allowed = 2 * bounds.trajectory_error_bound(x, y, epochs=2000, learning_rate=0.1)
     assert np.all(np.hypot(single.w - history.w, single.b - history.b) <= allowed)
+    assert len(diagnostics["max_threads"]) == 2
+    assert 0 < max(diagnostics["max_threads"]) < 300
 
 
 def test_a_worker_dying_mid_run_fails_clearly_without_hanging(odd_data) -> None:
     x, y = odd_data
     with pytest.raises(linfit.LinfitError, match="worker 1 failed with exit status 3"):
         multiworker.run(
-            x,
-            y,
-            epochs=10_000,
-            learning_rate=0.01,
-            workers=2,
-            timeout=150,
-            fail_worker_after_epochs={1: 2},
+            x, y, epochs=10_000, learning_rate=0.01, workers=2, fail_worker_after_epochs={1: 2}
         )
+
+
+def test_a_stuck_worker_is_detected_by_liveness(odd_data) -> None:
+    """A worker alive without finishing an epoch is stopped once its time is up.
+
+    Importing TensorFlow alone takes longer than the 3 s allowed here, so the
+    worker is alive and silent: exactly what a stuck worker looks like.
+    """
+    x, y = odd_data
+    with pytest.raises(linfit.LinfitError, match="worker 0 made no progress for 3 s"):
+        multiworker.run(x, y, epochs=3, learning_rate=0.1, workers=1, startup_timeout=3)
 
 
 def test_free_ports_are_distinct_loopback_ports() -> None:

@@ -13,6 +13,7 @@ immutable once published: a change of algorithm gets a new folder ``v2``.
 """
 
 from linfit.conformance.checker import (
+    REPORT_FORMAT,
     RESULTS_FORMAT,
     Case,
     CaseReport,
@@ -21,4 +22,4 @@ from linfit.conformance.checker import (
     load_cases,
 )
 
-__all__ = ["RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]
+__all__ = ["REPORT_FORMAT", "RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]

@@ -43,9 +43,10 @@ from linfit import bounds, reference
 from linfit.bounds import Precision
 from linfit.errors import InputValueError
 
-__all__ = ["RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]
+__all__ = ["REPORT_FORMAT", "RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]
 
 RESULTS_FORMAT = "linfit-conformance-results/v1"
+REPORT_FORMAT = "linfit-conformance-report/v1"
 GOLDEN = Path(__file__).parent / "v1"
 
 
@@ -149,6 +150,30 @@ class Report:
         """True when every case passed."""
         return all(case.passed for case in self.cases)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict as JSON-ready data (``linfit conformance check --json``).
+
+        ``worst`` is the largest deviation in units of its bound (at most 1
+        passes), ``null`` when the case failed for a structural reason, given
+        in ``message``; ``row`` and ``quantity`` say where the worst deviation is.
+        """
+        return {
+            "format": REPORT_FORMAT,
+            "precision": self.precision,
+            "passed": self.passed,
+            "cases": [
+                {
+                    "name": case.name,
+                    "passed": case.passed,
+                    "worst": case.worst if not case.message and math.isfinite(case.worst) else None,
+                    "row": case.worst_row if not case.message else None,
+                    "quantity": case.worst_quantity if not case.message else None,
+                    "message": case.message,
+                }
+                for case in self.cases
+            ],
+        }
+
 
 def _ratio(deviation: float, bound: float) -> float:
     if deviation == 0.0:
@@ -188,8 +213,8 @@ def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> Cas
             ("loss", _ratio(abs(loss[k] - exact_loss), loss_bound)),
         ):
             if ratio > report.worst:
-                report.worst, report.worst_row, report.worst_quantity = ratio, k, quantity
-    report.passed = report.worst <= 1.0
+                report.worst, report.worst_row, report.worst_quantity = float(ratio), k, quantity
+    report.passed = bool(report.worst <= 1.0)
     return report
 
 

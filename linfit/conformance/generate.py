@@ -39,7 +39,9 @@ def package_version() -> str:
             return match.group(1)
     from importlib import metadata
 
-    return metadata.version("linfit")
+    from linfit import DISTRIBUTION
+
+    return metadata.version(DISTRIBUTION)
 
 
 def trajectory(history: Any) -> np.ndarray:

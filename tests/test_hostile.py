@@ -1,0 +1,559 @@
+"""The hostile sweep: every class of bad input is refused cleanly, and nothing of the user's is lost.
+
+The contract (see `linfit.cli`): a problem is one line on stderr and exit 2, an
+output that fails while written is one line and exit 1, Ctrl-C is one line and
+exit 130; the Python API refuses with a `LinfitError` (also the matching
+builtin); no run that went wrong reports success; nothing is overwritten or
+deleted unless the user named it as the output. Most cases run the command line
+in-process through `main(argv)`; a few run a real process where the exit code, a
+signal or `/dev/full` is the point.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import port_numpy
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import examples
+
+import linfit
+from linfit import checkpoint, conformance
+from linfit._tensorflow import tf
+from linfit.cli import main
+
+ONE_LINE = {"max_lines": 2}
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:  # argparse's own errors
+        status = exit_.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def assert_refused(status: int, err: str, fragment: str, code: int = 2) -> None:
+    assert status == code, err
+    assert err.startswith("linfit: "), err
+    assert err.count("\n") <= ONE_LINE["max_lines"], err
+    assert "Traceback" not in err
+    assert fragment in err, err
+
+
+@pytest.fixture
+def points(tmp_path) -> Path:
+    x, y = linfit.synthesize(n=200, seed=3)
+    path = tmp_path / "points.csv"
+    rows = "\n".join(f"{a!r},{b!r}" for a, b in zip(x.numpy().tolist(), y.numpy().tolist()))
+    path.write_text("x,y\n" + rows + "\n")
+    return path
+
+
+# 1. Checkpoints never delete what the user has ------------------------------
+
+names = st.text(
+    alphabet=st.sampled_from("v-0123456789abcdef.LATEST_"), min_size=1, max_size=14
+).filter(lambda name: name not in (".", "..", checkpoint.POINTER, checkpoint.MANIFEST))
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every path under ``folder`` with its content (files) or link target (links)."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[key] = f"-> {os.readlink(path)}"
+        elif path.is_file():
+            found[key] = path.read_bytes()
+        else:
+            found[key] = "<dir>"
+    return found
+
+
+@settings(max_examples=examples(15), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    files=st.lists(names, max_size=5, unique=True),
+    folders=st.lists(names, max_size=5, unique=True),
+    saves=st.integers(1, 3),
+)
+def test_saving_checkpoints_keeps_every_file_and_folder_of_the_user(
+    tmp_path_factory, files, folders, saves
+) -> None:
+    directory = tmp_path_factory.mktemp("run")
+    for name in folders:
+        if not (directory / name).exists():
+            (directory / name).mkdir()
+            (directory / name / "notes.txt").write_text(f"user data in {name}")
+    for name in files:
+        if not (directory / name).exists():
+            (directory / name).write_text(f"user file {name}")
+    (directory / "v-link").symlink_to(directory / "elsewhere", target_is_directory=True)
+    before = snapshot(directory)
+    x, y = linfit.synthesize(n=50, seed=1)
+    model = linfit.LinearModel()
+    history = linfit.train(model, x, y, epochs=1, learning_rate=0.1, mode="moments")
+    for _ in range(saves):
+        history = history.extended(
+            linfit.train(model, x, y, epochs=1, learning_rate=0.1, mode="moments")
+        )
+        checkpoint.save(directory, model, history)
+    after = snapshot(directory)
+    assert {key: after.get(key) for key in before} == before  # all of it still there, unchanged
+    restored, restored_history = checkpoint.restore(directory)
+    assert restored_history.equals(history)
+    versions = [p for p in directory.iterdir() if p.name not in before and p.is_dir()]
+    assert len(versions) == 1  # linfit's own older versions are gone
+
+
+def test_a_user_file_inside_an_old_version_folder_keeps_that_folder(tmp_path) -> None:
+    x, y = linfit.synthesize(n=50, seed=1)
+    model = linfit.LinearModel()
+    history = linfit.train(model, x, y, epochs=1, learning_rate=0.1)
+    first = checkpoint.save(tmp_path, model, history)
+    (first / "my-notes.txt").write_text("mine")
+    checkpoint.save(tmp_path, model, history)
+    assert (first / "my-notes.txt").read_text() == "mine"
+    assert not (first / "state.index").exists()  # linfit's own files went
+
+
+# 2. Every trainer stops a diverging run --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def canonical():
+    x, y = linfit.synthesize(n=1000, seed=0)
+    return x.numpy(), y.numpy()
+
+
+@pytest.mark.parametrize(
+    "trainer",
+    ["train", "train_functional", "train_with_optimizer", "fit_keras"],
+)
+def test_every_trainer_refuses_to_return_a_diverged_run(canonical, trainer) -> None:
+    x, y = canonical
+    rate = 100.0  # 2/L is about 0.95 for this data
+    with pytest.raises(linfit.DivergenceError) as info:
+        if trainer == "train":
+            linfit.train(linfit.LinearModel(), x, y, epochs=200, learning_rate=rate)
+        elif trainer == "fit_keras":
+            linfit.fit_keras(linfit.KerasLinearModel(), x, y, epochs=200, learning_rate=rate)
+        else:
+            getattr(linfit, trainer)(x, y, steps=200, learning_rate=rate)
+    assert info.value.stable_learning_rate == pytest.approx(
+        linfit.stable_learning_rate(x), rel=1e-9
+    )
+    assert "2/L" in str(info.value)
+
+
+def test_the_classifier_refuses_nan_and_stops_on_a_non_finite_loss() -> None:
+    from linfit.classifier import synthesize_classes, train_classifier
+
+    train, validation = synthesize_classes(n_train=200, n_validation=50, seed=0)
+    with pytest.raises(linfit.InputValueError, match="learning_rate must be finite"):
+        train_classifier(train, validation, epochs=1, learning_rate=float("nan"))
+    with pytest.raises(linfit.DivergenceError, match="too large for this model"):
+        train_classifier(train, validation, epochs=3, learning_rate=1e30)
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--variant", "keras", "--learning-rate", "100"], "diverged"),
+        (["--variant", "functional", "--learning-rate", "100"], "diverged"),
+        (["--variant", "optimizer", "--learning-rate", "100"], "diverged"),
+        (["--variant", "loop", "--learning-rate", "100"], "diverged"),
+        (["--variant", "mlp", "--learning-rate", "nan"], "learning_rate must be finite"),
+        (["--variant", "mlp", "--epochs", "-1"], "epochs must be >= 0"),
+        (["--variant", "minibatch", "--learning-rate", "1e-50"], "float32"),
+    ],
+)
+def test_demo_variants_that_go_wrong_exit_2(capsys, argv, fragment) -> None:
+    status, out, err = run_cli(capsys, "demo", *argv)
+    assert_refused(status, err, fragment)
+    assert "nan" not in out.lower().replace("learning rate nan", "")
+
+
+# 3. Numbers out of range ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--epochs", "2147483648"], "epochs must be between 0 and 100,000,000"),
+        (["--epochs", str(10**30)], "epochs must be between"),
+        (["--epochs", "1e30"], "invalid int value"),
+        (["--learning-rate", "1e-50"], "below float32's smallest normal number"),
+        (["--learning-rate", "1e39"], "beyond the float32 range"),
+        (["--init-w", "1e39"], "w = 1e+39 is beyond the float32 range"),
+        (["--batch-size", str(2**64)], "batch_size must be between 1 and"),
+    ],
+)
+def test_fit_numbers_out_of_range(capsys, points, argv, fragment) -> None:
+    base = {"--epochs": "3", "--learning-rate": "0.1"}
+    for flag, value in zip(argv[::2], argv[1::2], strict=True):
+        base[flag] = value
+    args = [item for pair in base.items() for item in pair]
+    status, _, err = run_cli(capsys, "fit", "--data", str(points), *args)
+    assert_refused(status, err, fragment)
+
+
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.integers(-(2**70), -1), st.integers(2**63, 2**80)))
+def test_seeds_out_of_range_are_refused(capsys, seed) -> None:
+    with pytest.raises(linfit.InputValueError, match="seed must be between 0 and"):
+        linfit.synthesize(n=5, seed=seed)
+    status, _, err = run_cli(capsys, "demo", "--seed", str(seed))
+    assert_refused(status, err, "seed must be between 0 and")
+
+
+@pytest.mark.parametrize("seed", [1.5, "3", True, None])
+def test_seeds_of_the_wrong_type_are_refused(seed) -> None:
+    with pytest.raises(linfit.InputTypeError, match="seed must be an integer"):
+        linfit.synthesize(n=5, seed=seed)
+
+
+def test_synthesized_data_that_overflows_is_refused() -> None:
+    with pytest.raises(linfit.InputValueError, match="overflows float32"):
+        linfit.synthesize(n=100, true_w=3e38, seed=0)
+
+
+# 4. Outputs are checked before the work starts, and written atomically ------
+
+
+def test_plot_naming_an_existing_file_is_refused_before_training(capsys, tmp_path) -> None:
+    target = tmp_path / "figures"
+    target.write_text("my file")
+    start = time.perf_counter()
+    status, out, err = run_cli(capsys, "demo", "--epochs", "100000", "--plot", str(target))
+    assert_refused(status, err, "is a file")
+    assert time.perf_counter() - start < 5 and out == ""  # nothing was trained
+    assert target.read_text() == "my file"
+
+
+def test_bench_output_naming_a_folder_is_refused_before_benchmarking(capsys, tmp_path) -> None:
+    start = time.perf_counter()
+    status, out, err = run_cli(capsys, "bench", "--output", str(tmp_path))
+    assert_refused(status, err, "is a folder")
+    assert time.perf_counter() - start < 2 and out == ""
+
+
+def test_outputs_get_ordinary_permissions(capsys, tmp_path) -> None:
+    """The temporary file's private mode must not survive the rename."""
+    old = os.umask(0o022)
+    try:
+        status, _, _ = run_cli(capsys, "demo", "--epochs", "2", "--plot", str(tmp_path / "f"))
+        x, y = linfit.synthesize(n=20, seed=1)
+        model = linfit.LinearModel()
+        history = linfit.train(model, x, y, epochs=1, learning_rate=0.1)
+        checkpoint.save(tmp_path / "run", model, history)
+        from linfit.keras_model import KerasLinearModel, save_weights_atomically
+
+        save_weights_atomically(KerasLinearModel(), tmp_path / "k.weights.h5")
+    finally:
+        os.umask(old)
+    assert status == 0
+    written = [
+        *(tmp_path / "f").iterdir(),
+        tmp_path / "run" / checkpoint.POINTER,
+        tmp_path / "run" / checkpoint.MANIFEST,
+        tmp_path / "k.weights.h5",
+    ]
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {
+        p.name: 0o644 for p in written
+    }
+
+
+@pytest.fixture(scope="module")
+def results_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("port") / "results.json"
+    path.write_text(json.dumps(port_numpy.results(conformance.load_cases())))
+    return path
+
+
+def real_cli(*argv: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "linfit", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        **kwargs,
+    )
+
+
+def test_a_full_disk_on_stdout_is_one_line_and_a_failure(results_file) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "linfit", "conformance", "check", str(results_file)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == "linfit: error: cannot write the output: No space left on device\n"
+
+
+def test_a_closed_pipe_is_one_line_and_a_failure(results_file) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "linfit", "conformance", "check", str(results_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        process.stdout.close()  # the reader went away before the first line
+        stderr = process.stderr.read()
+        status = process.wait(timeout=60)
+    assert status == 1
+    assert stderr == "linfit: error: cannot write the output: Broken pipe\n"
+
+
+# 5. Inputs that are not ordinary text files ----------------------------------
+
+
+def test_dev_zero_is_refused_at_once() -> None:
+    start = time.perf_counter()
+    result = real_cli("fit", "--data", "/dev/zero", "--epochs", "1", "--learning-rate", "0.1")
+    assert time.perf_counter() - start < 10
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == "linfit: error: /dev/zero:1: contains NUL bytes; it is not a text CSV file\n"
+    )
+
+
+def test_a_huge_file_of_nul_bytes_is_refused_within_its_first_block(tmp_path) -> None:
+    path = tmp_path / "zeros.csv"
+    with open(path, "wb") as stream:
+        stream.truncate(2 * 1024**3)  # 2 GB, sparse: costs no disk
+    start = time.perf_counter()
+    with pytest.raises(linfit.DataFileError, match="contains NUL bytes"):
+        linfit.csvfile.read_csv(path)
+    assert time.perf_counter() - start < 2
+
+
+def test_an_endless_line_is_refused_without_reading_it_all(tmp_path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("1" * (10 * 1024**2))  # 10 MB of digits, no line end
+    with pytest.raises(linfit.DataFileError, match=r"long\.csv:1: line is longer than 64 KiB"):
+        linfit.csvfile.read_csv(path)
+
+
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(min_size=1, max_size=300))
+def test_random_bytes_are_parsed_or_refused_by_line(tmp_path_factory, content) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "data.csv"
+    path.write_bytes(content)
+    try:
+        x, y = linfit.csvfile.read_csv(path)
+    except linfit.DataFileError as error:
+        assert str(error).startswith(str(path))
+    else:
+        assert x.dtype == np.float32 and np.isfinite(x).all() and np.isfinite(y).all()
+
+
+# 6. A bad first row is a bad row, not a header --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "fragment"),
+    [("1,abc", ":1: cell 'abc' is not a number"), ("0x10,5", ":1: cell '0x10' is not a number")],
+)
+def test_a_bad_first_row_is_reported_on_line_1(tmp_path, first, fragment) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(f"{first}\n1,2\n3,4\n")
+    with pytest.raises(linfit.DataFileError, match=fragment):
+        linfit.csvfile.read_csv(path)
+
+
+def test_a_header_is_two_cells_that_are_not_numbers(tmp_path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("\n\nx,y\n1,2\n3,4\n")
+    x, _ = linfit.csvfile.read_csv(path)
+    assert x.tolist() == [1.0, 3.0]
+
+
+# 7. Damaged checkpoints --------------------------------------------------------
+
+
+@pytest.fixture
+def saved(tmp_path) -> Path:
+    x, y = linfit.synthesize(n=50, seed=1)
+    model = linfit.LinearModel()
+    history = linfit.train(model, x, y, epochs=2, learning_rate=0.1)
+    checkpoint.save(tmp_path / "run", model, history)
+    return tmp_path / "run"
+
+
+@pytest.mark.parametrize(
+    ("damage", "fragment"),
+    [
+        ("truncate-data", "is damaged"),
+        ("truncate-index", "is damaged"),
+        ("binary-pointer", "LATEST: cannot be read: is not text"),
+        ("pointer-elsewhere", "does not name a checkpoint version"),
+        ("missing-version", "is missing; the checkpoint is incomplete"),
+    ],
+)
+def test_damaged_checkpoints_are_data_file_errors_naming_the_file(saved, damage, fragment) -> None:
+    version = saved / (saved / checkpoint.POINTER).read_text().strip()
+    if damage == "truncate-data":
+        with open(version / "state.data-00000-of-00001", "r+b") as stream:
+            stream.truncate(5)
+    elif damage == "truncate-index":
+        with open(version / "state.index", "r+b") as stream:
+            stream.truncate(7)
+    elif damage == "binary-pointer":
+        (saved / checkpoint.POINTER).write_bytes(b"\xff\xfe\x00\x01")
+    elif damage == "pointer-elsewhere":
+        (saved / checkpoint.POINTER).write_text("../../etc\n")
+    else:
+        for path in version.iterdir():
+            path.unlink()
+    with pytest.raises(linfit.DataFileError, match=fragment) as info:
+        checkpoint.restore(saved)
+    assert str(saved) in str(info.value)
+
+
+# 8. API arguments -------------------------------------------------------------
+
+
+class _Floats(tf.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.w, self.b = 5.0, 0.0
+
+
+def _variables(**kwargs) -> linfit.LinearModel:
+    model = linfit.LinearModel()
+    for name, variable in kwargs.items():
+        setattr(model, name, variable)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("model", "error", "fragment"),
+    [
+        (lambda: _Floats(), linfit.InputTypeError, "model.w must be a tf.Variable"),
+        (
+            lambda: _variables(w=tf.Variable(5.0, dtype=tf.float64)),
+            linfit.InputValueError,
+            "model.w must be a float32 scalar variable, got float64",
+        ),
+        (
+            lambda: _variables(b=tf.Variable([0.0, 1.0])),
+            linfit.InputValueError,
+            "model.b must be a float32 scalar variable, got float32 with shape (2,)",
+        ),
+        (
+            lambda: _variables(w=tf.Variable(5.0, trainable=False)),
+            linfit.InputValueError,
+            "model.w is not trainable",
+        ),
+        (lambda: "a model", linfit.InputTypeError, "model must be a linfit.LinearModel"),
+    ],
+)
+def test_models_linfit_cannot_train_are_refused_by_name(model, error, fragment) -> None:
+    x, y = linfit.synthesize(n=20, seed=1)
+    with pytest.raises(error) as info:
+        linfit.train(model(), x, y, epochs=1, learning_rate=0.1)
+    assert fragment in str(info.value)
+    with pytest.raises(error):
+        checkpoint.save("unused", model(), linfit.History.from_rows([5.0], [0.0], [1.0]))
+
+
+def test_checkpoint_save_refuses_what_is_not_a_history(tmp_path) -> None:
+    with pytest.raises(linfit.InputTypeError, match="history must be a linfit.History"):
+        checkpoint.save(tmp_path, linfit.LinearModel(), {"w": [5.0]})
+
+
+def test_masked_values_are_refused_not_silently_used() -> None:
+    x = np.ma.masked_array([1.0, 2.0, 3.0], mask=[False, True, False])
+    with pytest.raises(linfit.InputTypeError, match="masked array with masked values"):
+        linfit.train(linfit.LinearModel(), x, np.ones(3), epochs=1, learning_rate=0.1)
+    unmasked = np.ma.masked_array([1.0, 2.0, 3.0], mask=False)
+    history = linfit.train(linfit.LinearModel(), unmasked, np.ones(3), epochs=1, learning_rate=0.1)
+    assert len(history) == 2
+
+
+# 9. Interrupted runs ------------------------------------------------------------
+
+
+def interrupt_after(argv: list[str], ready: str, tmp_path: Path) -> tuple[int, str, float]:
+    """Start the CLI, wait until stdout shows ``ready`` (or ~1 s after start for ""), send SIGINT."""
+    with subprocess.Popen(
+        [sys.executable, "-u", "-m", "linfit", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    ) as process:
+        deadline = time.monotonic() + 120
+        if ready:
+            seen = ""
+            while ready not in seen and time.monotonic() < deadline:
+                seen += process.stdout.readline()
+        else:
+            time.sleep(1.0)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        status = process.wait(timeout=60)
+        elapsed = time.monotonic() - sent
+        return status, process.stderr.read(), elapsed
+
+
+@pytest.mark.parametrize("mode", ["eager", "xla"])
+def test_ctrl_c_during_training_is_exit_130_and_one_line(tmp_path, points, mode) -> None:
+    argv = [
+        "fit",
+        "--data",
+        str(points),
+        "--epochs",
+        "100000000",
+        "--learning-rate",
+        "0.01",
+        "--mode",
+        mode,
+    ]
+    status, err, seconds = interrupt_after(argv, "Epoch  1:", tmp_path)
+    assert status == 130
+    assert err.startswith("linfit: interrupted after ") and err.count("\n") == 1, err
+    assert seconds < 2
+
+
+def test_ctrl_c_while_reading_the_data_is_exit_130_and_one_line(tmp_path) -> None:
+    path = tmp_path / "big.csv"
+    block = "".join(f"{i}.25,{2 * i}.5\n" for i in range(100_000))
+    path.write_text(block * 40)  # 4·10^6 rows: several seconds to read
+    status, err, seconds = interrupt_after(
+        ["fit", "--data", str(path), "--epochs", "1", "--learning-rate", "0.1"], "", tmp_path
+    )
+    assert status == 130 and err == "linfit: interrupted\n"
+    assert seconds < 2
+
+
+def test_interrupted_training_in_python_keeps_the_rows(canonical) -> None:
+    x, y = canonical
+
+    def stop(epoch, w, b, loss):
+        if epoch == 5:
+            raise KeyboardInterrupt
+
+    model = linfit.LinearModel()
+    with pytest.raises(linfit.TrainingInterrupted) as info:
+        linfit.train(model, x, y, epochs=100, learning_rate=0.1, callback=stop)
+    assert len(info.value.history) == 6 and math.isfinite(info.value.history.loss[-1])
