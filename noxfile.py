@@ -48,6 +48,13 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def ports(session: nox.Session) -> None:
+    """Run the ports in ports/ (JAX, C, JavaScript) through the conformance checker."""
+    install(session, "test", "bench")  # bench brings JAX
+    session.run("pytest", "tests/test_ports.py", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(default=False)
 def build(session: nox.Session) -> None:
     """Build sdist and wheel, check them, install the wheel in a fresh venv and run the demo."""
     import glob
@@ -60,6 +67,8 @@ def build(session: nox.Session) -> None:
     artifacts = sorted(glob.glob(f"{dist}/*"))
     session.run("twine", "check", "--strict", *artifacts)
     wheel = next(path for path in artifacts if path.endswith(".whl"))
+    if "linfit_reference-" not in wheel:
+        session.error(f"the wheel is not named for the distribution linfit-reference: {wheel}")
     session.run(
         "python",
         "-c",

@@ -76,6 +76,38 @@ def _learning_rate_figure() -> Any:
     return figure
 
 
+def check_numpy_port(argv: list[str]) -> tuple[int, str]:
+    """Run ``linfit <argv> results.json`` on the tests' independent NumPy port (float32).
+
+    Returns the exit status and the output; for ``--json``, the first case
+    pretty-printed, so that no line is wider than the page.
+    """
+    import contextlib
+    import json
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from linfit.cli import main
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+    import port_numpy
+
+    with tempfile.TemporaryDirectory() as folder:
+        results = Path(folder) / "results.json"
+        results.write_text(json.dumps(port_numpy.results(linfit.conformance.load_cases())))
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            status = main([*argv, str(results)])
+    text = out.getvalue().rstrip()
+    if "--json" in argv:
+        report = json.loads(text)
+        first = json.dumps(report["cases"][0], indent=1)
+        text = f'{{"format": "{report["format"]}", "passed": {str(report["passed"]).lower()},'
+        text += f'\n "cases": [\n{first},\n  ...]}}'
+    return status, text
+
+
 def source(obj: Any) -> str:
     """The source code of a function, class or module of linfit, as it is in the package."""
     import inspect
@@ -105,6 +137,7 @@ __all__ = [
     "bench_report",
     "bench_table",
     "canonical",
+    "check_numpy_port",
     "history_table",
     "jax_comparison",
     "learning_rate_figure",
@@ -271,9 +304,13 @@ def jax_comparison(report: dict[str, Any], language: str) -> list[str]:
             )
         else:
             verdict = "JAX 更快" if value > 1 else "linfit 更快"
-            lines.append(f"n = {n:>10,}：train(mode='auto') 用时是 JAX 的 {value:.2f} 倍（{verdict}）")
+            lines.append(
+                f"n = {n:>10,}：train(mode='auto') 用时是 JAX 的 {value:.2f} 倍（{verdict}）"
+            )
     if not lines:
-        lines.append("JAX was not installed for this run." if language == "en" else "本次运行未安装 JAX。")
+        lines.append(
+            "JAX was not installed for this run." if language == "en" else "本次运行未安装 JAX。"
+        )
     return lines
 
 
