@@ -28,7 +28,9 @@ def install(session: nox.Session, *groups: str, extras: str = "cpu") -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest); arguments after `--` go to pytest."""
     install(session, "test", "docs")  # the docs tests build the site
-    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+    profile = os.environ.get(
+        "HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"
+    )
     session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": profile})
 
 
@@ -51,7 +53,9 @@ def typecheck(session: nox.Session) -> None:
 def ports(session: nox.Session) -> None:
     """Run the ports in ports/ (JAX, C, JavaScript) through the conformance checker."""
     install(session, "test", "bench")  # bench brings JAX
-    session.run("pytest", "tests/test_ports.py", "-p", "no:cacheprovider", *session.posargs)
+    session.run(
+        "pytest", "tests/test_ports.py", "-p", "no:cacheprovider", *session.posargs
+    )
 
 
 @nox.session(default=False)
@@ -68,7 +72,9 @@ def build(session: nox.Session) -> None:
     session.run("twine", "check", "--strict", *artifacts)
     wheel = next(path for path in artifacts if path.endswith(".whl"))
     if "linfit_reference-" not in wheel:
-        session.error(f"the wheel is not named for the distribution linfit-reference: {wheel}")
+        session.error(
+            f"the wheel is not named for the distribution linfit-reference: {wheel}"
+        )
     session.run(
         "python",
         "-c",
@@ -82,10 +88,19 @@ def build(session: nox.Session) -> None:
     session.run("uv", "venv", "--quiet", venv, external=True)
     python = f"{venv}/bin/python"
     session.run(
-        "uv", "pip", "install", "--quiet", "--python", python, f"{wheel}[cpu]", external=True
+        "uv",
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        python,
+        f"{wheel}[cpu]",
+        external=True,
     )
     session.run(f"{venv}/bin/linfit", "demo", "--epochs", "2", external=True)
-    session.run(f"{venv}/bin/linfit", "conformance", "--help", external=True, silent=True)
+    session.run(
+        f"{venv}/bin/linfit", "conformance", "--help", external=True, silent=True
+    )
     shutil.rmtree(venv, ignore_errors=True)
     shutil.rmtree(dist, ignore_errors=True)
 
@@ -112,7 +127,9 @@ def bench(session: nox.Session) -> None:
 def distributed(session: nox.Session) -> None:
     """Run the multi-worker example (two local worker processes) and its tests."""
     install(session, "test")
-    session.run("python", "-m", "linfit.multiworker", "--workers", "2", "--epochs", "10")
+    session.run(
+        "python", "-m", "linfit.multiworker", "--workers", "2", "--epochs", "10"
+    )
     session.run("pytest", "tests/test_distributed.py", *session.posargs)
 
 

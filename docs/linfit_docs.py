@@ -8,12 +8,34 @@ each computation runs once per build. Every run is seeded.
 from __future__ import annotations
 
 import io
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import linfit
+
+
+def _register_cjk_font() -> None:
+    """Let matplotlib draw Chinese labels: Noto Sans CJK SC from the mplfonts package.
+
+    DejaVu Sans stays first, and matplotlib falls back to the CJK font for the
+    glyphs DejaVu lacks. Figures are saved as SVG with text as paths, so the
+    reader needs no font.
+    """
+    import matplotlib
+    import mplfonts
+    from matplotlib import font_manager
+
+    font = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    font_manager.fontManager.addfont(str(font))
+    matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans", "Noto Sans CJK SC"]
+    matplotlib.rcParams["svg.fonttype"] = "path"
+
+
+_register_cjk_font()
 
 
 def svg(figure: Any) -> str:
@@ -53,25 +75,25 @@ def learning_rate_runs(epochs: int = 30) -> dict[float, linfit.History]:
 
 
 def learning_rate_figure(language: str = "en") -> Any:
-    """Loss curves for the runs of :func:`learning_rate_runs` (same figure in every language)."""
-    return _learning_rate_figure()
-
-
-def _learning_rate_figure() -> Any:
+    """Loss curves for the runs of `learning_rate_runs`, labelled in ``language``."""
     from matplotlib.figure import Figure
 
-    # Labels are math, not words: matplotlib's default font has no CJK glyphs, and
-    # a figure must not depend on fonts the reader's build machine may lack.
+    from linfit.plots import LABELS
+
     label = "η = {:.2f} · 2/L"
     figure = Figure(figsize=(6, 4), layout="constrained")
     axes = figure.add_subplot()
     for fraction, history in learning_rate_runs().items():
         axes.plot(
-            history.epoch, history.loss, marker="o", markersize=2, label=label.format(fraction)
+            history.epoch,
+            history.loss,
+            marker="o",
+            markersize=2,
+            label=label.format(fraction),
         )
     axes.set_yscale("log")
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("L2 loss")
+    axes.set_xlabel(LABELS[language]["epoch"])
+    axes.set_ylabel(LABELS[language]["loss"])
     axes.legend()
     return figure
 
@@ -95,7 +117,9 @@ def check_numpy_port(argv: list[str]) -> tuple[int, str]:
 
     with tempfile.TemporaryDirectory() as folder:
         results = Path(folder) / "results.json"
-        results.write_text(json.dumps(port_numpy.results(linfit.conformance.load_cases())))
+        results.write_text(
+            json.dumps(port_numpy.results(linfit.conformance.load_cases()))
+        )
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             status = main([*argv, str(results)])
@@ -108,12 +132,39 @@ def check_numpy_port(argv: list[str]) -> tuple[int, str]:
     return status, text
 
 
-def source(obj: Any) -> str:
-    """The source code of a function, class or module of linfit, as it is in the package."""
+def source(obj: Any, docstring: bool = False) -> str:
+    """The source code of a function or class of linfit, as it is in the package.
+
+    The docstring is left out unless asked for: the page shows it, rendered, in
+    the API entry next to the code.
+    """
+    import ast
     import inspect
     import textwrap
 
-    return textwrap.dedent(inspect.getsource(obj)).rstrip()
+    text = textwrap.dedent(inspect.getsource(obj)).rstrip()
+    if docstring:
+        return text
+    lines = text.splitlines()
+    tree = ast.parse(text)
+    drop: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            drop.update(range(body[0].lineno - 1, body[0].end_lineno))
+    kept = [line for number, line in enumerate(lines) if number not in drop]
+    tidy = [
+        line
+        for index, line in enumerate(kept)
+        if line.strip() or index == 0 or not kept[index - 1].rstrip().endswith(":")
+    ]
+    return "\n".join(tidy)
 
 
 def table(rows: list[list[Any]], header: list[str]) -> str:
@@ -155,7 +206,11 @@ np.set_printoptions(precision=5, suppress=True)
 @cache
 def classifier_run() -> dict[str, Any]:
     """Seed 004's classifier on synthesized classes (the docs' most expensive run)."""
-    from linfit.classifier import nearest_centre_accuracy, synthesize_classes, train_classifier
+    from linfit.classifier import (
+        nearest_centre_accuracy,
+        synthesize_classes,
+        train_classifier,
+    )
 
     train_set, validation_set = synthesize_classes(seed=0)
     run = train_classifier(train_set, validation_set, epochs=5, seed=0)
@@ -205,7 +260,13 @@ def _sizes(report: dict[str, Any]) -> list[int]:
 def _ms(seconds: float) -> str:
     """Milliseconds with three significant digits, without exponents."""
     value = seconds * 1e3
-    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}" if value >= 0.001 else f"{value:.4f}"
+    return (
+        f"{value:,.0f}"
+        if value >= 100
+        else f"{value:.3g}"
+        if value >= 0.001
+        else f"{value:.4f}"
+    )
 
 
 def bench_table(report: dict[str, Any], language: str) -> str:
@@ -220,11 +281,19 @@ def bench_table(report: dict[str, Any], language: str) -> str:
         first = next(cells[(method, n)] for n in sizes if (method, n) in cells)
         row = [f"`{method}`", words["yes"] if first["pass_per_step"] else words["no"]]
         row += [
-            _ms(cells[(method, n)]["seconds_per_epoch"]) if (method, n) in cells else "—"
+            _ms(cells[(method, n)]["seconds_per_epoch"])
+            if (method, n) in cells
+            else "—"
             for n in sizes
         ]
         rows.append(row)
-    rows.append([words["read"], "", *(f"*{_ms(report['read_seconds'][str(n)])}*" for n in sizes)])
+    rows.append(
+        [
+            words["read"],
+            "",
+            *(f"*{_ms(report['read_seconds'][str(n)])}*" for n in sizes),
+        ]
+    )
     return table(rows, header)
 
 
@@ -245,7 +314,10 @@ def bench_figure(report: dict[str, Any], language: str) -> Any:
         )
     sizes = _sizes(report)
     axes.plot(
-        sizes, [report["read_seconds"][str(n)] * 1e3 for n in sizes], "k--", label=words["limit"]
+        sizes,
+        [report["read_seconds"][str(n)] * 1e3 for n in sizes],
+        "k--",
+        label=words["limit"],
     )
     axes.set_xscale("log")
     axes.set_yscale("log")
@@ -264,7 +336,9 @@ def passes_per_step(report: dict[str, Any], language: str) -> list[str]:
     lines = [f"n = {largest:,}:"]
     for (method, n), row in cells.items():
         if n == largest and row["pass_per_step"]:
-            lines.append(f"  {method:<16} {row['seconds_per_epoch'] / read:6.1f} {unit}")
+            lines.append(
+                f"  {method:<16} {row['seconds_per_epoch'] / read:6.1f} {unit}"
+            )
     return lines
 
 
@@ -309,7 +383,9 @@ def jax_comparison(report: dict[str, Any], language: str) -> list[str]:
             )
     if not lines:
         lines.append(
-            "JAX was not installed for this run." if language == "en" else "本次运行未安装 JAX。"
+            "JAX was not installed for this run."
+            if language == "en"
+            else "本次运行未安装 JAX。"
         )
     return lines
 
@@ -331,3 +407,100 @@ def unequal_shards_example() -> dict[str, Any]:
         summed[1] += 2 * np.sum(r) / len(x)
     wrong = mean_of_replica_means(x, y, w, b, replicas=2)
     return {"exact": exact, "summed": tuple(summed), "mean_of_means": wrong}
+
+
+def _wrap(text: str, width: int = 88) -> str:
+    import textwrap
+
+    return "\n".join(
+        textwrap.fill(line, width, subsequent_indent="    ", break_on_hyphens=False)
+        for line in text.splitlines()
+    )
+
+
+def refused_call(code: str, call: Any) -> str:
+    """``>>> code`` and the exception it raises (its class and message), wrapped to the page."""
+    try:
+        call()
+    except (linfit.LinfitError, KeyboardInterrupt) as error:
+        return _wrap(f">>> {code}\n{type(error).__name__}: {error}")
+    raise AssertionError(f"{code} was not refused")
+
+
+def refused_command(
+    argv: list[str], stdout: Any = None, interrupt_after: float | None = None
+) -> str:
+    """``$ linfit ...`` run in-process: what stderr shows, and the exit status.
+
+    ``stdout`` replaces the standard output (to show a full disk);
+    ``interrupt_after`` sends Ctrl-C (a KeyboardInterrupt) after that many seconds.
+    """
+    import _thread
+    import contextlib
+    import shlex
+    import threading
+
+    from linfit.cli import main
+
+    err = io.StringIO()
+    here = os.getcwd()
+    os.chdir(refusal_files()["folder"])  # the example files, by their short names
+    timer = None
+    if interrupt_after is not None:
+        timer = threading.Timer(interrupt_after, _thread.interrupt_main)
+        timer.start()
+    try:
+        with (
+            contextlib.redirect_stderr(err),
+            contextlib.redirect_stdout(stdout or io.StringIO()),
+        ):
+            try:
+                status = main(argv)
+            except SystemExit as exit_:
+                status = int(exit_.code or 0)
+    finally:
+        os.chdir(here)
+        if timer is not None:
+            timer.cancel()
+    shown = " ".join(shlex.quote(part) for part in argv)
+    return _wrap(f"$ linfit {shown}\n{err.getvalue().rstrip()}\n(exit status {status})")
+
+
+class FullDisk(io.TextIOBase):
+    """A standard output on a full disk: every write fails as /dev/full does."""
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@cache
+def refusal_files() -> dict[str, str]:
+    """Small bad input files for the refusals chapter (written once per build)."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="linfit-docs-"))
+    contents = {
+        "points.csv": "x,y\n"
+        + "\n".join(f"{i / 10},{3 * i / 10 + 2}" for i in range(50)),
+        "first-row.csv": "1,abc\n2,8\n3,11\n",
+        "semicolons.csv": "1;5\n2;8\n",
+        "nan.csv": "x,y\n1,5\nnan,8\n",
+        "one-row.csv": "x,y\n1,5\n",
+        "latin1.csv": "x,y\n1,5\n",
+    }
+    paths = {}
+    for name, text in contents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths[name] = str(folder / name)
+    (folder / "latin1.csv").write_bytes("x,y\n1,5\n2,caf\xe9\n".encode("latin-1"))
+    (folder / "zeros.csv").write_bytes(b"\0" * 4096)
+    paths["zeros.csv"] = str(folder / "zeros.csv")
+    (folder / "long.csv").write_text("1" * 200_000)
+    paths["long.csv"] = str(folder / "long.csv")
+    (folder / "a-file").write_text("not a folder")
+    paths["a-file"] = str(folder / "a-file")
+    paths["folder"] = str(folder)
+    return paths

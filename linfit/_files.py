@@ -1,6 +1,6 @@
 """Writing files so that nothing the user has is ever half-overwritten.
 
-Every file linfit writes goes through :func:`write_atomically`: the content goes
+Every file linfit writes goes through `write_atomically`: the content goes
 to a temporary file in the target's folder, which is flushed to disk and then
 renamed over the target. A rename within one file system is atomic, so a reader
 (or a crash) sees either the old file or the new one, never a mixture.
@@ -10,7 +10,7 @@ does), and a rename keeps a file's mode, so before the rename the mode is set
 to what an ordinary ``open(path, "w")`` would give: 0666 minus the process's
 umask (0644 under the usual umask 022).
 
-:func:`check_writable` lets a command test an output path *before* it does
+`check_writable` lets a command test an output path *before* it does
 any work, so a typo in ``--output`` costs nothing.
 """
 
@@ -48,7 +48,9 @@ def check_writable(path: str | os.PathLike[str], what: str) -> Path:
         raise InputValueError(f"{what} {path} is a folder; name a file inside it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".probe")
+        handle, probe = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".probe"
+        )
     except OSError as error:
         raise InputValueError(
             f"{what} {path} cannot be written: {error.strerror or error}"
@@ -67,7 +69,9 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

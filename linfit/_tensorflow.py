@@ -40,7 +40,9 @@ def _import_quietly() -> None:
             kept = "".join(line for line in lines if not _NOISE.match(line))
             # Continuation lines of a filtered INFO message start with "To enable".
             kept = "".join(
-                line for line in kept.splitlines(keepends=True) if not line.startswith("To enable")
+                line
+                for line in kept.splitlines(keepends=True)
+                if not line.startswith("To enable")
             )
             if kept:
                 sys.stderr.write(kept)

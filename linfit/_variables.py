@@ -33,7 +33,9 @@ def _plain() -> Any:
 def read_scalar(variable: Any) -> float:
     """``float(variable)`` for a float32 scalar variable."""
     if type(variable) is _plain():
-        return float(tf.raw_ops.ReadVariableOp(resource=variable.handle, dtype=tf.float32))
+        return float(
+            tf.raw_ops.ReadVariableOp(resource=variable.handle, dtype=tf.float32)
+        )
     return float(variable)
 
 

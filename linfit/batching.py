@@ -13,7 +13,7 @@ ranks. The data is then gathered in that order and batched with ``tf.data``,
 each element carrying its index.
 
 Because the permutation comes from TensorFlow's Philox generator, which other
-frameworks do not reimplement, linfit *exports* it: :func:`epoch_order`
+frameworks do not reimplement, linfit *exports* it: [`epoch_order`][linfit.batching.epoch_order]
 returns every epoch's order, and a port (or the NumPy reference, via
 ``order=``) replays the same batches. A run resumed at epoch ``e`` sees the
 batches an uninterrupted run would have seen.
@@ -31,7 +31,11 @@ __all__ = ["epoch_batches", "epoch_order", "permutation"]
 def permutation(n: int, shuffle_seed: int, epoch: int) -> tf.Tensor:
     """The visiting order of ``epoch``: an int64 permutation of ``range(n)``."""
     keys = tf.random.stateless_uniform(
-        [n], seed=[int(shuffle_seed), int(epoch)], minval=None, maxval=None, dtype=tf.int64
+        [n],
+        seed=[int(shuffle_seed), int(epoch)],
+        minval=None,
+        maxval=None,
+        dtype=tf.int64,
     )
     return tf.argsort(keys, stable=True)
 

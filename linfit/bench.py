@@ -1,13 +1,13 @@
 """Time training many ways, against the time it takes to read the data once.
 
 Run it with ``linfit bench`` (or ``nox -s bench``). For each data size ``n``
-it times what a user calls — :func:`linfit.train` with each engine, end to end
+it times what a user calls — [`linfit.train`][linfit.loop.train] with each engine, end to end
 from NumPy arrays — next to the peers a user might pick instead:
 
 * ``train(mode=...)`` for the engines ``eager``, ``function``, ``graph``,
-  ``xla``, ``moments`` and ``auto`` (see :mod:`linfit.engines`);
+  ``xla``, ``moments`` and ``auto`` (see [`linfit.engines`][]);
 * ``Keras fit``: ``KerasLinearModel`` with ``fit`` and the full batch;
-* ``NumPy float32``: :func:`linfit.reference.step` in a Python loop;
+* ``NumPy float32``: [`linfit.reference.step`][] in a Python loop;
 * ``JAX jit step`` (a Python loop over a jitted step) and ``JAX fori_loop``
   (all steps in one compiled loop), on data already on the device: JAX at its
   best (optional: skipped, with a note, when JAX is not installed).
@@ -118,7 +118,12 @@ def _methods(x: np.ndarray, y: np.ndarray) -> list[Method]:
             w, b = reference.step(w, b, x, y, np.float32(LEARNING_RATE))
 
     methods = [
-        Method(f"train {mode}", engine(mode), mode not in ("moments", "auto"), whole_run=True)
+        Method(
+            f"train {mode}",
+            engine(mode),
+            mode not in ("moments", "auto"),
+            whole_run=True,
+        )
         for mode in ENGINES
     ]
     methods += [
@@ -217,7 +222,9 @@ def _run_benchmark(
     sizes: tuple[int, ...], repeats: int, log: Callable[[str], object], quick: bool
 ) -> dict[str, Any]:
     bandwidth = measure_bandwidth(megabytes=40 if quick else 400)
-    log(f"read bandwidth: {bandwidth / 1e9:.1f} GB/s (numpy.sum over {40 if quick else 400} MB)")
+    log(
+        f"read bandwidth: {bandwidth / 1e9:.1f} GB/s (numpy.sum over {40 if quick else 400} MB)"
+    )
     results, reads, ratios = [], {}, []
     for n in sizes:
         rng = np.random.default_rng(0)
@@ -323,7 +330,9 @@ def table(report: dict[str, Any]) -> str:
     sizes = sorted({row["n"] for row in report["results"]})
     methods = list(dict.fromkeys(row["method"] for row in report["results"]))
     cells = _rows(report)
-    header = "| method | pass per step | " + " | ".join(f"n = {n:,}" for n in sizes) + " |"
+    header = (
+        "| method | pass per step | " + " | ".join(f"n = {n:,}" for n in sizes) + " |"
+    )
     lines = [header, "|---|---|" + "---:|" * len(sizes)]
     for method in methods:
         row = [method]
@@ -331,12 +340,16 @@ def table(report: dict[str, Any]) -> str:
         row.append("yes" if first["pass_per_step"] else "no: one per run")
         for n in sizes:
             cell = cells.get((method, n))
-            row.append("—" if cell is None else f"{cell['seconds_per_epoch'] * 1e3:.3g} ms")
+            row.append(
+                "—" if cell is None else f"{cell['seconds_per_epoch'] * 1e3:.3g} ms"
+            )
         lines.append("| " + " | ".join(row) + " |")
     reads = report.get("read_seconds", {})
     lines.append(
         "| *reading x and y once* | | "
-        + " | ".join(f"*{reads[str(n)] * 1e3:.3g} ms*" if str(n) in reads else "—" for n in sizes)
+        + " | ".join(
+            f"*{reads[str(n)] * 1e3:.3g} ms*" if str(n) in reads else "—" for n in sizes
+        )
         + " |"
     )
     return "\n".join(lines)

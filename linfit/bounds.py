@@ -54,7 +54,7 @@ scaling, plus 1 to spare. The analytic formula needs 5; the loss needs 7
 
 
 MOMENTS_ROUNDINGS = 16
-"""Roundings of the moments formulation (:mod:`linfit.moments`) on top of its sums.
+"""Roundings of the moments formulation ([`linfit.moments`][]) on top of its sums.
 
 The moments engine computes the loss and gradient from float64 sums of exact
 products (a product of two float32 numbers is exact in float64), so each sum
@@ -96,7 +96,9 @@ def _constants(precision: Precision) -> tuple[float, float]:
     try:
         return _CONSTANTS[precision]
     except KeyError:
-        raise ValueError(f"precision must be 'float32' or 'float64', got {precision!r}") from None
+        raise ValueError(
+            f"precision must be 'float32' or 'float64', got {precision!r}"
+        ) from None
 
 
 def _moments_gamma(n: int) -> float:
@@ -109,7 +111,9 @@ def gamma(k: float, unit_roundoff: float = UNIT_ROUNDOFF) -> float:
     return ku / (1.0 - ku) if ku < 1.0 else float("inf")
 
 
-def _magnitudes(w: float, b: float, x: np.ndarray, y: np.ndarray, slack: float = 0.0) -> np.ndarray:
+def _magnitudes(
+    w: float, b: float, x: np.ndarray, y: np.ndarray, slack: float = 0.0
+) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     return (abs(float(w)) + slack) * np.abs(x) + (abs(float(b)) + slack) + np.abs(y)
@@ -122,15 +126,17 @@ def loss_error_bound(
 
     ``γ_{n+8} · mean(M_i²) + 10·η``: each squared residual is off by at most
     about ``γ_7 · M_i²`` and the mean adds ``γ_{n}``; ``10·η`` covers
-    underflow (see :data:`SMALLEST_NORMAL`). Plus the float64 term of the
-    moments formulation (:data:`MOMENTS_ROUNDINGS`).
+    underflow (see [`SMALLEST_NORMAL`][linfit.bounds.SMALLEST_NORMAL]). Plus the float64 term of the
+    moments formulation ([`MOMENTS_ROUNDINGS`][linfit.bounds.MOMENTS_ROUNDINGS]).
     """
     magnitudes = _magnitudes(w, b, x, y)
     n = magnitudes.size
     unit, smallest = _constants(precision)
     underflow = (ROUNDINGS_PER_TERM + 2) * smallest
     mean_square = float(np.mean(magnitudes**2))
-    moments_term = _moments_gamma(n) * (12.0 * mean_square + 24.0 * float(np.mean(magnitudes)) ** 2)
+    moments_term = _moments_gamma(n) * (
+        12.0 * mean_square + 24.0 * float(np.mean(magnitudes)) ** 2
+    )
     return gamma(n + ROUNDINGS_PER_TERM, unit) * mean_square + underflow + moments_term
 
 
@@ -140,11 +146,11 @@ def gradient_error_bound(
     """Componentwise bound on ``|computed float32 gradient − exact gradient|``.
 
     ``γ_{n+8} · (2/n) Σ |x_i| M_i`` for ``∂L/∂w`` and ``γ_{n+8} · (2/n) Σ M_i``
-    for ``∂L/∂b``, plus an underflow term (see :data:`SMALLEST_NORMAL`). It
-    holds for the analytic formula and for the gradient that
-    ``tf.GradientTape`` builds, whatever order the sums are taken in, and
-    (with the float64 term of :data:`MOMENTS_ROUNDINGS`) for the gradient
-    computed from the data's moments.
+    for ``∂L/∂b``, plus an underflow term (see
+    [`SMALLEST_NORMAL`][linfit.bounds.SMALLEST_NORMAL]). It holds for the analytic formula and
+    for the gradient that ``tf.GradientTape`` builds, whatever order the sums are taken in, and
+    (with the float64 term of [`MOMENTS_ROUNDINGS`][linfit.bounds.MOMENTS_ROUNDINGS]) for the
+    gradient computed from the data's moments.
     """
     bound_w, bound_b = _gradient_bound(
         np.asarray(x, dtype=np.float64).reshape(-1), _magnitudes(w, b, x, y), precision
@@ -164,14 +170,18 @@ def _gradient_bound(
     """
     unit, smallest = _constants(precision)
     g = gamma(x.size + ROUNDINGS_PER_TERM, unit)
-    rounding = g * np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
+    rounding = g * np.array(
+        [2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)]
+    )
     per_term = (ROUNDINGS_PER_TERM + 1) * smallest
     underflow = per_term * np.array([np.sum(1.0 + np.abs(x)), float(x.size)])
     mean_abs_x, mean_m = float(np.mean(np.abs(x))), float(np.mean(magnitudes))
     moments_term = (
         _moments_gamma(x.size)
         * 8.0
-        * np.array([3.0 * np.mean(np.abs(x) * magnitudes) + 4.0 * mean_abs_x * mean_m, mean_m])
+        * np.array(
+            [3.0 * np.mean(np.abs(x) * magnitudes) + 4.0 * mean_abs_x * mean_m, mean_m]
+        )
     )
     return rounding + underflow + moments_term
 
@@ -189,8 +199,8 @@ def step_error_bound(
     """Bound on how far one float32 step lands from the exact step (2-norm in ``(w, b)``).
 
     The float32 step ``p ← p − fl(lr)·ĝ`` errs through the gradient
-    (``lr ·`` :func:`gradient_error_bound`), the rounding of the learning rate
-    and of the product (``2u·lr·|g|``) and the rounding of the new parameter
+    (``lr ·`` [`gradient_error_bound`][linfit.bounds.gradient_error_bound]), the rounding of the
+    learning rate and of the product (``2u·lr·|g|``) and the rounding of the new parameter
     (``u·|p_new|``).
 
     Args:
@@ -208,8 +218,12 @@ def step_error_bound(
     magnitudes = _magnitudes(w, b, x, y, slack)
     unit, smallest = _constants(precision)
     grad_bound = _gradient_bound(x, magnitudes, precision)
-    grad_size = np.array([2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)])
-    new_params = np.array([abs(float(w)), abs(float(b))]) + slack + learning_rate * grad_size
+    grad_size = np.array(
+        [2.0 * np.mean(np.abs(x) * magnitudes), 2.0 * np.mean(magnitudes)]
+    )
+    new_params = (
+        np.array([abs(float(w)), abs(float(b))]) + slack + learning_rate * grad_size
+    )
     per_component = (
         learning_rate * grad_bound
         + 2 * unit * learning_rate * grad_size
@@ -229,12 +243,12 @@ def descent_allowance(
     """How much a computed full-batch loss may *rise* in one float32 step.
 
     For ``learning_rate ≤ 2/L`` the exact step never raises the exact loss.
-    The float32 step deviates from it by ``Δ ≤`` :func:`step_error_bound`;
-    since the loss is quadratic with gradient ``g`` and Hessian ``H``
-    (``‖H‖ = L``), that deviation raises the exact loss by at most
-    ``3‖g‖Δ + ½LΔ²``. Each of the two computed losses is off by at most
-    :func:`loss_error_bound`. The sum is the allowance; conversely, whenever
-    the exact decrease exceeds it, the computed loss must strictly fall.
+    The float32 step deviates from it by ``Δ ≤``
+    [`step_error_bound`][linfit.bounds.step_error_bound]; since the loss is quadratic with
+    gradient ``g`` and Hessian ``H`` (``‖H‖ = L``), that deviation raises the exact loss by at
+    most ``3‖g‖Δ + ½LΔ²``. Each of the two computed losses is off by at most
+    [`loss_error_bound`][linfit.bounds.loss_error_bound]. The sum is the allowance; conversely,
+    whenever the exact decrease exceeds it, the computed loss must strictly fall.
 
     Args:
         x: Inputs.
@@ -247,7 +261,9 @@ def descent_allowance(
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     top_eigenvalue = float(np.linalg.eigvalsh(reference.hessian(x))[-1])
     delta = step_error_bound(before[0], before[1], x, y, learning_rate)
-    grad_norm = float(np.linalg.norm(reference.gradient(float(before[0]), float(before[1]), x, y)))
+    grad_norm = float(
+        np.linalg.norm(reference.gradient(float(before[0]), float(before[1]), x, y))
+    )
     return (
         loss_error_bound(*before, x, y)
         + loss_error_bound(*after, x, y)
@@ -273,13 +289,12 @@ def trajectory_error_bound(
     Both start from the same ``(w, b)`` on the same (float32-representable)
     data. The loss is quadratic, so an error ``e`` in the parameters evolves
     exactly as ``e ← (I − lr·H_batch) e + δ`` where ``δ`` is the rounding of
-    the step (:func:`step_error_bound`). ``I − lr·H`` is symmetric with norm
-    ``ρ = max |1 − lr·λ_i|``, hence ``‖e‖ ← ρ·‖e‖ + δ`` bounds the error. For
-    learning rates below ``2/L`` we have ``ρ ≤ 1`` and errors never grow faster
-    than they are made.
+    the step ([`step_error_bound`][linfit.bounds.step_error_bound]). ``I − lr·H`` is symmetric
+    with norm ``ρ = max |1 − lr·λ_i|``, hence ``‖e‖ ← ρ·‖e‖ + δ`` bounds the error. For learning
+    rates below ``2/L`` we have ``ρ ≤ 1`` and errors never grow faster than they are made.
 
     ``batch_size`` and ``order`` describe the batches as in
-    :func:`linfit.reference.train`. With ``precision="float64"`` the bound is
+    [`linfit.reference.train`][]. With ``precision="float64"`` the bound is
     for a float64 computation against the exact trajectory.
 
     Returns:
@@ -302,7 +317,13 @@ def trajectory_error_bound(
             eigenvalues = np.linalg.eigvalsh(reference.hessian(x[batch]))
             rho = float(np.max(np.abs(1.0 - learning_rate * eigenvalues)))
             delta = step_error_bound(
-                w, b, x[batch], y[batch], learning_rate, slack=error, precision=precision
+                w,
+                b,
+                x[batch],
+                y[batch],
+                learning_rate,
+                slack=error,
+                precision=precision,
             )
             error = rho * error + delta
             w, b = reference.step(w, b, x[batch], y[batch], learning_rate)

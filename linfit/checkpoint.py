@@ -46,7 +46,9 @@ OWN_FILES = (f"{PREFIX}.index", f"{PREFIX}.data-00000-of-00001")
 ones linfit ever removes."""
 
 
-def _tracked(model: LinearModel, history_columns: dict[str, np.ndarray]) -> tf.train.Checkpoint:
+def _tracked(
+    model: LinearModel, history_columns: dict[str, np.ndarray]
+) -> tf.train.Checkpoint:
     columns = {
         name: tf.Variable(values, shape=tf.TensorShape(None), name=name)
         for name, values in history_columns.items()
@@ -68,14 +70,17 @@ def _read_manifest(directory: Path) -> list[str]:
             raise ValueError("unexpected content")
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise DataFileError(
-            str(path), "is not a linfit checkpoint manifest (damaged, or not written by linfit)"
+            str(path),
+            "is not a linfit checkpoint manifest (damaged, or not written by linfit)",
         ) from None
     return list(versions)
 
 
 def _write_manifest(directory: Path, versions: list[str]) -> None:
     document = {"format": MANIFEST_FORMAT, "versions": versions}
-    write_atomically(directory / MANIFEST, (json.dumps(document, indent=1) + "\n").encode())
+    write_atomically(
+        directory / MANIFEST, (json.dumps(document, indent=1) + "\n").encode()
+    )
 
 
 def _remove_version(directory: Path, version: str) -> bool:
@@ -97,7 +102,9 @@ def _remove_version(directory: Path, version: str) -> bool:
     return True
 
 
-def save(directory: str | os.PathLike[str], model: LinearModel, history: History) -> Path:
+def save(
+    directory: str | os.PathLike[str], model: LinearModel, history: History
+) -> Path:
     """Save ``model`` and the ``history`` that led to it, atomically.
 
     Args:
@@ -119,7 +126,9 @@ def save(directory: str | os.PathLike[str], model: LinearModel, history: History
 
     model = check_model(model)
     if not isinstance(history, History):
-        raise InputTypeError(f"history must be a linfit.History, got {type(history).__name__}")
+        raise InputTypeError(
+            f"history must be a linfit.History, got {type(history).__name__}"
+        )
     if len(history) == 0:
         raise InputValueError("history is empty; train at least zero epochs first")
     if model.w.numpy().tobytes() != history.w[-1:].astype(np.float32).tobytes() or (
@@ -134,7 +143,9 @@ def save(directory: str | os.PathLike[str], model: LinearModel, history: History
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise InputValueError(f"checkpoint directory {directory}: {error.strerror}") from None
+        raise InputValueError(
+            f"checkpoint directory {directory}: {error.strerror}"
+        ) from None
     earlier = _read_manifest(directory)
     version = f"v-{len(history) - 1:08d}-{uuid.uuid4().hex[:8]}"
     columns = {"w": history.w, "b": history.b, "loss": history.loss}
@@ -151,8 +162,8 @@ def restore(directory: str | os.PathLike[str]) -> tuple[LinearModel, History]:
 
     Returns:
         ``(model, history)``: a new LinearModel in the saved state, and the
-        History up to it. Continue with :func:`linfit.train` for the remaining
-        epochs and join the two with :meth:`History.extended`.
+        History up to it. Continue with [`linfit.train`][linfit.loop.train] for the remaining
+        epochs and join the two with [`History.extended`][linfit.history.History.extended].
 
     Raises:
         InputValueError: If there is no checkpoint in ``directory``.
@@ -163,12 +174,23 @@ def restore(directory: str | os.PathLike[str]) -> tuple[LinearModel, History]:
     try:
         version = pointer.read_bytes().decode("utf-8").strip()
     except FileNotFoundError:
-        raise InputValueError(f"{directory}: no checkpoint (missing {POINTER} file)") from None
+        raise InputValueError(
+            f"{directory}: no checkpoint (missing {POINTER} file)"
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
-        reason = "is not text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        reason = (
+            "is not text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        )
         raise DataFileError(str(pointer), f"cannot be read: {reason}") from None
-    if not version.startswith("v-") or "/" in version or "\\" in version or "\n" in version:
-        raise DataFileError(str(pointer), f"does not name a checkpoint version: {version[:40]!r}")
+    if (
+        not version.startswith("v-")
+        or "/" in version
+        or "\\" in version
+        or "\n" in version
+    ):
+        raise DataFileError(
+            str(pointer), f"does not name a checkpoint version: {version[:40]!r}"
+        )
     folder = directory / version
     if not (folder / OWN_FILES[0]).is_file():
         raise DataFileError(str(folder), "is missing; the checkpoint is incomplete")
@@ -185,7 +207,9 @@ def restore(directory: str | os.PathLike[str]) -> tuple[LinearModel, History]:
         model.w.numpy().tobytes() != history.w[-1:].tobytes()
         or model.b.numpy().tobytes() != history.b[-1:].tobytes()
     ):
-        raise DataFileError(str(folder), "is damaged: the model and its History disagree")
+        raise DataFileError(
+            str(folder), "is damaged: the model and its History disagree"
+        )
     return model, history
 
 

@@ -1,4 +1,4 @@
-"""Seed 004's classifier: a small MLP trained by a custom loop with tf.data and metrics.
+"""The original tutorials' classifier: an MLP trained by a custom loop with tf.data and metrics.
 
 The linear model is the whole story of training in miniature; this module
 shows that the very same loop (forward pass on a tape, loss, gradients,
@@ -95,14 +95,18 @@ def synthesize_classes(
     if separation < 0:
         raise InputValueError(f"separation must be >= 0, got {separation}")
     seed = check_seed(seed)
-    centres = np.random.default_rng([seed, 0]).normal(0.0, separation, size=(classes, features))
+    centres = np.random.default_rng([seed, 0]).normal(
+        0.0, separation, size=(classes, features)
+    )
 
     def draw(n: int, stream: int) -> ClassificationData:
         rng = np.random.default_rng([seed, stream])
         labels = rng.integers(0, classes, size=n)
         x = centres[labels] + rng.standard_normal((n, features))
         one_hot = np.eye(classes, dtype=np.float32)[labels]
-        return ClassificationData(x.astype(np.float32), labels.astype(np.int64), one_hot, centres)
+        return ClassificationData(
+            x.astype(np.float32), labels.astype(np.int64), one_hot, centres
+        )
 
     return draw(n_train, 1), draw(n_validation, 2)
 
@@ -111,13 +115,17 @@ def _check_count(value: Any, name: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     if not low <= value <= 10**8:
-        raise InputValueError(f"{name} must be between {low} and 100,000,000, got {value}")
+        raise InputValueError(
+            f"{name} must be between {low} and 100,000,000, got {value}"
+        )
     return int(value)
 
 
 def nearest_centre_accuracy(data: ClassificationData) -> float:
     """Accuracy of the Bayes-optimal rule (nearest true centre) on ``data``."""
-    distances = ((data.x[:, None, :].astype(np.float64) - data.centres[None]) ** 2).sum(-1)
+    distances = ((data.x[:, None, :].astype(np.float64) - data.centres[None]) ** 2).sum(
+        -1
+    )
     return float(np.mean(np.argmin(distances, axis=1) == data.labels))
 
 
@@ -141,7 +149,7 @@ class MLP(keras.Model):
 
 @dataclass
 class ClassifierRun:
-    """What :func:`train_classifier` reports.
+    """What [`train_classifier`][linfit.classifier.train_classifier] reports.
 
     Attributes:
         train_accuracy: Streaming training accuracy of each epoch.
@@ -167,7 +175,7 @@ def train_classifier(
     log_every: int = 20,
     log: Callable[[str], object] | None = None,
 ) -> ClassifierRun:
-    """Train an :class:`MLP` with Adam on cross-entropy, tracking accuracy per epoch.
+    """Train an [`MLP`][linfit.classifier.MLP] with Adam on cross-entropy; track accuracy per epoch.
 
     Args:
         train: Training data.
@@ -181,7 +189,7 @@ def train_classifier(
         log: Optional sink for human-readable progress lines (e.g. ``print``).
 
     Returns:
-        A :class:`ClassifierRun`.
+        A [`ClassifierRun`][linfit.classifier.ClassifierRun].
 
     Raises:
         InputTypeError: If an argument has the wrong type.
@@ -205,9 +213,9 @@ def train_classifier(
         .shuffle(len(train.x), seed=seed, reshuffle_each_iteration=True)
         .batch(batch_size)
     )
-    validation_set = tf.data.Dataset.from_tensor_slices((validation.x, validation.one_hot)).batch(
-        batch_size
-    )
+    validation_set = tf.data.Dataset.from_tensor_slices(
+        (validation.x, validation.one_hot)
+    ).batch(batch_size)
     run = ClassifierRun(model=model)
     for epoch in range(epochs):
         for step, (x_batch, y_batch) in enumerate(train_set):
@@ -217,7 +225,9 @@ def train_classifier(
             if not np.isfinite(float(loss)):
                 raise DivergenceError(epoch, float(loss), learning_rate, None)
             gradients = tape.gradient(loss, model.trainable_weights)
-            optimizer.apply_gradients(zip(gradients, model.trainable_weights, strict=True))
+            optimizer.apply_gradients(
+                zip(gradients, model.trainable_weights, strict=True)
+            )
             train_accuracy.update_state(y_batch, logits)
             if step % log_every == 0:
                 run.log.append((epoch, step, float(loss)))

@@ -10,7 +10,7 @@ The contract, whatever the input:
 * an output that fails while being written (a full disk, a closed pipe) is one
   line and exit status 1;
 * files are written whole or not at all, with ordinary permissions
-  (:mod:`linfit._files`), and every output path is checked before the work starts.
+  (`linfit._files`), and every output path is checked before the work starts.
 
 Nothing heavy is imported before the arguments are parsed: ``--help``,
 ``--version`` and argument errors answer at once, and ``conformance check``
@@ -70,8 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="linfit",
         description="Train y = W·x + b by gradient descent with TensorFlow, step by visible step.",
     )
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--version", action="store_true", help="print the version and exit"
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -89,25 +93,43 @@ def build_parser() -> argparse.ArgumentParser:
         + "; ".join(f"{name}: {text}" for name, text in VARIANTS.items()),
     )
     demo.add_argument(
-        "--epochs", type=int, default=None, help="epochs or steps (default: the variant's)"
+        "--epochs",
+        type=int,
+        default=None,
+        help="epochs or steps (default: the variant's)",
     )
     demo.add_argument(
-        "--learning-rate", type=float, default=None, help="step size (default: the variant's)"
+        "--learning-rate",
+        type=float,
+        default=None,
+        help="step size (default: the variant's)",
     )
-    demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
-    demo.add_argument("--plot", metavar="DIR", type=Path, help="write the figures as PNG into DIR")
+    demo.add_argument(
+        "--seed", type=int, default=0, help="seed of the synthetic data (default 0)"
+    )
+    demo.add_argument(
+        "--plot", metavar="DIR", type=Path, help="write the figures as PNG into DIR"
+    )
 
     fit = commands.add_parser(
         "fit",
         help="train on a two-column x,y CSV file",
         description="Train a linear model on the points of a CSV file (x,y; header optional).",
     )
-    fit.add_argument("--data", metavar="FILE.csv", type=Path, required=True, help="the data file")
+    fit.add_argument(
+        "--data", metavar="FILE.csv", type=Path, required=True, help="the data file"
+    )
     fit.add_argument("--epochs", type=int, required=True, help="number of epochs")
     fit.add_argument("--learning-rate", type=float, required=True, help="step size")
-    fit.add_argument("--init-w", type=float, default=5.0, help="initial slope (default 5)")
-    fit.add_argument("--init-b", type=float, default=0.0, help="initial intercept (default 0)")
-    fit.add_argument("--batch-size", type=int, default=None, help="points per step (default: all)")
+    fit.add_argument(
+        "--init-w", type=float, default=5.0, help="initial slope (default 5)"
+    )
+    fit.add_argument(
+        "--init-b", type=float, default=0.0, help="initial intercept (default 0)"
+    )
+    fit.add_argument(
+        "--batch-size", type=int, default=None, help="points per step (default: all)"
+    )
     fit.add_argument(
         "--mode",
         choices=MODES,
@@ -121,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="none",
         help="none: one device; mirrored: data-parallel over the GPUs, or two logical CPUs",
     )
-    fit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    fit.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of text"
+    )
 
     bench = commands.add_parser(
         "bench",
@@ -129,7 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Times whole training runs for n = 10^3, 10^5, 10^7, against the time "
         "to read the data once, measured in the same run.",
     )
-    bench.add_argument("--output", metavar="FILE.json", type=Path, help="save the results")
+    bench.add_argument(
+        "--output", metavar="FILE.json", type=Path, help="save the results"
+    )
     bench.add_argument("--quick", action="store_true", help="n = 10^3 only, 2 repeats")
 
     conformance = commands.add_parser(
@@ -137,11 +163,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="check a port against linfit's golden vectors (needs NumPy only)",
         description="Exit status: 0 when every case passes, 1 when a case fails, 2 on bad input.",
     )
-    actions = conformance.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    check = actions.add_parser("check", help="compare a port's RESULTS.json with the golden cases")
+    actions = conformance.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser
+    )
+    check = actions.add_parser(
+        "check", help="compare a port's RESULTS.json with the golden cases"
+    )
     check.add_argument("results", metavar="RESULTS.json", type=Path)
     check.add_argument(
-        "--json", action="store_true", help="print the verdict as one JSON object (for a port's CI)"
+        "--json",
+        action="store_true",
+        help="print the verdict as one JSON object (for a port's CI)",
     )
     return parser
 
@@ -190,7 +222,9 @@ def _demo(arguments: argparse.Namespace) -> None:
         for epoch, loss in enumerate(fitted.history["loss"]):
             print(f"Epoch {epoch:2d}: loss before this epoch's update={loss:2.5f}")
         final_loss = float(linfit.l2_loss(keras_model(x), y))
-        _comparison(float(keras_model.w.numpy()), float(keras_model.b.numpy()), final_loss, x, y)
+        _comparison(
+            float(keras_model.w.numpy()), float(keras_model.b.numpy()), final_loss, x, y
+        )
         return
     if variant == "functional":
         history = linfit.train_functional(x, y, steps=epochs, learning_rate=rate)
@@ -219,7 +253,9 @@ def _demo(arguments: argparse.Namespace) -> None:
         verbose=True,
         batch_size=100 if minibatch else None,
         shuffle_seed=arguments.seed if minibatch else None,
-        mode="eager" if isinstance(epochs, int) and 0 <= epochs <= LIVE_EPOCHS else "auto",
+        mode="eager"
+        if isinstance(epochs, int) and 0 <= epochs <= LIVE_EPOCHS
+        else "auto",
     )
     _comparison(**history.final, x=x, y=y)
     if arguments.plot is not None:
@@ -227,7 +263,11 @@ def _demo(arguments: argparse.Namespace) -> None:
 
 
 def _demo_mlp(epochs: int, learning_rate: float, seed: int) -> None:
-    from linfit.classifier import nearest_centre_accuracy, synthesize_classes, train_classifier
+    from linfit.classifier import (
+        nearest_centre_accuracy,
+        synthesize_classes,
+        train_classifier,
+    )
 
     train, validation = synthesize_classes(seed=seed)
     print(
@@ -235,7 +275,12 @@ def _demo_mlp(epochs: int, learning_rate: float, seed: int) -> None:
         f"{train.one_hot.shape[1]} Gaussian classes in {train.x.shape[1]} dimensions"
     )
     run = train_classifier(
-        train, validation, epochs=epochs, learning_rate=learning_rate, seed=seed, log=print
+        train,
+        validation,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        seed=seed,
+        log=print,
     )
     print(
         f"\nvalidation accuracy {run.validation_accuracy[-1]:.3f}; the best possible "
@@ -252,7 +297,9 @@ def _check_plot_folder(directory: Path) -> None:
     from linfit.errors import InputValueError
 
     if directory.exists() and not directory.is_dir():
-        raise InputValueError(f"--plot {directory} is a file; name a folder for the figures")
+        raise InputValueError(
+            f"--plot {directory} is a file; name a folder for the figures"
+        )
     for name in FIGURES:
         check_writable(directory / name, "--plot")
     try:
@@ -284,11 +331,15 @@ def _write_figures(directory: Path, x: Any, y: Any, model: Any, history: Any) ->
 def _fit(arguments: argparse.Namespace) -> None:
     from linfit.csvfile import read_csv
 
-    x, y = read_csv(arguments.data)  # NumPy only: a bad file is refused before TensorFlow loads
+    x, y = read_csv(
+        arguments.data
+    )  # NumPy only: a bad file is refused before TensorFlow loads
     import linfit
 
     strategy = None
-    if arguments.strategy == "mirrored":  # before any TensorFlow op initializes the devices
+    if (
+        arguments.strategy == "mirrored"
+    ):  # before any TensorFlow op initializes the devices
         from linfit.distributed import mirrored_strategy
 
         strategy = mirrored_strategy()
@@ -308,7 +359,9 @@ def _fit(arguments: argparse.Namespace) -> None:
         print(json.dumps({"history": history.to_dict(), "final": history.final}))
     else:
         final = history.final
-        print(f"\nfinal: W={final['w']:.6g} b={final['b']:.6g} loss={final['loss']:.6g}")
+        print(
+            f"\nfinal: W={final['w']:.6g} b={final['b']:.6g} loss={final['loss']:.6g}"
+        )
 
 
 def _bench(arguments: argparse.Namespace) -> int:
@@ -322,13 +375,18 @@ def _bench(arguments: argparse.Namespace) -> int:
     if arguments.output is not None:
         from linfit._files import write_atomically
 
-        write_atomically(arguments.output, (json.dumps(report, indent=1) + "\n").encode())
+        write_atomically(
+            arguments.output, (json.dumps(report, indent=1) + "\n").encode()
+        )
     return 0
 
 
 def _conformance(arguments: argparse.Namespace) -> int:
     if arguments.action != "check":
-        print("linfit: error: say 'linfit conformance check RESULTS.json'", file=sys.stderr)
+        print(
+            "linfit: error: say 'linfit conformance check RESULTS.json'",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     from linfit import conformance
 
@@ -339,7 +397,9 @@ def _conformance(arguments: argparse.Namespace) -> int:
         for case in report.cases:
             print(case.line())
         passed = sum(case.passed for case in report.cases)
-        print(f"\n{passed} passed, {len(report.cases) - passed} failed ({report.precision} port)")
+        print(
+            f"\n{passed} passed, {len(report.cases) - passed} failed ({report.precision} port)"
+        )
     return 0 if report.passed else 1
 
 
@@ -379,7 +439,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(EXIT_INTERRUPTED, f"linfit: interrupted{done}")
     except LinfitError as error:
         return _fail(EXIT_USAGE, f"linfit: error: {_one_line(error)}")
-    except ImportError as error:  # TensorFlow (or matplotlib, JAX) missing: name the extra
+    except (
+        ImportError
+    ) as error:  # TensorFlow (or matplotlib, JAX) missing: name the extra
         return _fail(EXIT_USAGE, f"linfit: error: {_one_line(error)}")
     except OSError as error:
         if _is_output_failure(error):
@@ -391,7 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("LINFIT_DEBUG"):
             raise
         return _fail(EXIT_FAILURE, f"linfit: error: {error.strerror or error}")
-    except Exception as error:  # a bug: still no traceback for the user, but a way to get one
+    except (
+        Exception
+    ) as error:  # a bug: still no traceback for the user, but a way to get one
         if os.environ.get("LINFIT_DEBUG"):
             raise
         return _fail(
@@ -420,7 +484,9 @@ def _fail(status: int, message: str, *, stdout_broken: bool = False) -> int:
     """Print ``message`` to stderr; after an output failure, keep stdout from failing again."""
     if stdout_broken:
         _silence_stdout()
-    with contextlib.suppress(OSError):  # stderr gone too: the exit status is all that is left
+    with contextlib.suppress(
+        OSError
+    ):  # stderr gone too: the exit status is all that is left
         print(message, file=sys.stderr, flush=True)
     return status
 

@@ -47,7 +47,7 @@ def _chunks(handle: BinaryIO, path: str) -> Iterator[tuple[int, bytes]]:
 
     Raises:
         DataFileError: For NUL bytes (binary content) or a line longer than
-            :data:`MAX_LINE_BYTES`, as soon as they are seen.
+            [`MAX_LINE_BYTES`][linfit.csvfile.MAX_LINE_BYTES], as soon as they are seen.
     """
     line, pending = 1, b""
     while True:
@@ -60,14 +60,18 @@ def _chunks(handle: BinaryIO, path: str) -> Iterator[tuple[int, bytes]]:
         zero = block.find(b"\0")
         if zero >= 0:
             where = line + pending.count(b"\n") + block.count(b"\n", 0, zero)
-            raise DataFileError(path, "contains NUL bytes; it is not a text CSV file", where)
+            raise DataFileError(
+                path, "contains NUL bytes; it is not a text CSV file", where
+            )
         pending += block
         cut = pending.rfind(b"\n") + 1
         complete, pending = pending[:cut], pending[cut:]
         if len(pending) > MAX_LINE_BYTES:
             where = line + complete.count(b"\n")
             raise DataFileError(
-                path, f"line is longer than {MAX_LINE_BYTES // 1024} KiB; not a CSV of x,y", where
+                path,
+                f"line is longer than {MAX_LINE_BYTES // 1024} KiB; not a CSV of x,y",
+                where,
             )
         if complete:
             yield line, complete
@@ -82,7 +86,9 @@ def _decode(data: bytes, path: str, line: int, first: bool) -> str:
     except UnicodeDecodeError as error:
         where = line + data.count(b"\n", 0, error.start)
         raise DataFileError(
-            path, f"is not UTF-8 text (undecodable byte 0x{data[error.start]:02x})", where
+            path,
+            f"is not UTF-8 text (undecodable byte 0x{data[error.start]:02x})",
+            where,
         ) from None
 
 
@@ -108,11 +114,15 @@ def _careful(lines: list[str], path: str, first_line: int) -> np.ndarray:
             continue  # blank line
         if len(cells) != 2:
             hint = " (the separator must be a comma)" if len(cells) == 1 else ""
-            raise DataFileError(path, f"expected 2 columns (x,y), found {len(cells)}{hint}", line)
+            raise DataFileError(
+                path, f"expected 2 columns (x,y), found {len(cells)}{hint}", line
+            )
         values = [_parse_float(cell) for cell in cells]
         for cell, value in zip(cells, values, strict=True):
             if value is None:
-                raise DataFileError(path, f"cell {cell.strip()!r} is not a number", line)
+                raise DataFileError(
+                    path, f"cell {cell.strip()!r} is not a number", line
+                )
             with np.errstate(over="ignore"):
                 if not np.isfinite(np.float32(value)):
                     raise DataFileError(
@@ -132,7 +142,11 @@ def _parse(text: str, path: str, first_line: int) -> np.ndarray:
     try:
         with np.errstate(over="ignore"):
             values = np.loadtxt(
-                io.StringIO(text), delimiter=",", dtype=np.float32, ndmin=2, quotechar='"'
+                io.StringIO(text),
+                delimiter=",",
+                dtype=np.float32,
+                ndmin=2,
+                quotechar='"',
             )
         if values.shape[1] == 2 and np.isfinite(values).all():
             return values
@@ -153,7 +167,7 @@ def read_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     number. Any other line is data, so a first line ``1,abc`` is a bad data
     row, reported as such. Values must be finite in float32.
 
-    The file is read in pieces of :data:`CHUNK_BYTES`: a large file loads at
+    The file is read in pieces of [`CHUNK_BYTES`][linfit.csvfile.CHUNK_BYTES]: a large file loads at
     the speed of NumPy's parser without holding copies of its text, and a file
     that is not text (NUL bytes, endless lines) is refused within its first piece.
 

@@ -1,6 +1,6 @@
 """Training data: synthesized from a known line, or read from a CSV file.
 
-The seeds' experiment draws ``x`` from a standard normal distribution and sets
+The original tutorials' experiment draws ``x`` from a standard normal distribution and sets
 ``y = true_w * x + true_b + noise``. Knowing the true line lets us say how far
 training got. Randomness comes from TensorFlow's *stateless* random ops: the
 numbers are a pure function of ``(shape, seed)``, so a fixed seed gives
@@ -24,7 +24,7 @@ __all__ = ["load_csv", "synthesize"]
 Inputs = Literal["normal", "linspace"]
 
 MAX_POINTS = 2**31 - 1
-"""The most points :func:`synthesize` draws (TensorFlow's random ops index with int32)."""
+"""The most points [`synthesize`][linfit.data.synthesize] draws (random ops index with int32)."""
 
 
 def synthesize(
@@ -60,14 +60,22 @@ def synthesize(
         >>> x.numpy().tolist()
         [-2.0, -0.6666666269302368, 0.6666667461395264, 2.0]
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_POINTS:
-        raise InputValueError(f"n must be an integer from 1 to {MAX_POINTS:,}, got {n!r}")
+    if (
+        isinstance(n, bool)
+        or not isinstance(n, (int, np.integer))
+        or not 1 <= n <= MAX_POINTS
+    ):
+        raise InputValueError(
+            f"n must be an integer from 1 to {MAX_POINTS:,}, got {n!r}"
+        )
     seed = check_seed(seed)
     true_w = check_finite_scalar(true_w, "true_w")
     true_b = check_finite_scalar(true_b, "true_b")
     noise = check_finite_scalar(noise, "noise")
     if noise < 0:
-        raise InputValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
+        raise InputValueError(
+            f"noise is a standard deviation and must be >= 0, got {noise}"
+        )
     # Two independent streams: one for x, one for the noise.
     x_seed = tf.constant([seed, 0], dtype=tf.int64)
     noise_seed = tf.constant([seed, 1], dtype=tf.int64)
@@ -81,8 +89,8 @@ def synthesize(
     y = x * true_w + true_b + noise * epsilon
     if not bool(tf.reduce_all(tf.math.is_finite(y))):
         raise InputValueError(
-            f"y = {true_w:g}·x + {true_b:g} + {noise:g}·noise overflows float32 (±3.4e38); "
-            "choose a smaller slope, intercept or noise"
+            f"y = {true_w:g}·x + {true_b:g} + {noise:g}·noise overflows float32 "
+            "(±3.4e38); choose a smaller slope, intercept or noise"
         )
     return x, y
 
@@ -90,7 +98,7 @@ def synthesize(
 def load_csv(path: str | os.PathLike[str]) -> tuple[tf.Tensor, tf.Tensor]:
     """Read a two-column ``x,y`` CSV file into two float32 tensors.
 
-    The format and every check are those of :func:`linfit.csvfile.read_csv`.
+    The format and every check are those of [`linfit.csvfile.read_csv`][].
 
     Args:
         path: Path of the file (a pipe works too).

@@ -11,11 +11,12 @@ its gradient. Summing ``L_r`` and the gradients over replicas (a SUM
 all-reduce) gives exactly the full-batch loss and gradient, whatever the shard
 sizes. Averaging the replicas' *means* instead — the tempting shortcut —
 weights a point in a small shard more than one in a large shard and is wrong
-whenever shards are unequal (see :func:`mean_of_replica_means`).
+whenever shards are unequal (see
+[`mean_of_replica_means`][linfit.distributed.mean_of_replica_means]).
 
 The parameters live in mirrored variables created in ``strategy.scope()``
 and each row is handed to the recorder as it is known (see
-:mod:`linfit.engines.distributed`), so :func:`linfit.train` keeps its History
+[`linfit.engines.distributed`][]), so [`linfit.train`][linfit.loop.train] keeps its History
 semantics.
 """
 
@@ -46,7 +47,9 @@ def shards(n: int, replicas: int) -> list[slice]:
     return [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
 
 
-def _distributed_batch(strategy: tf.distribute.Strategy, x: np.ndarray, y: np.ndarray) -> Any:
+def _distributed_batch(
+    strategy: tf.distribute.Strategy, x: np.ndarray, y: np.ndarray
+) -> Any:
     """One global batch as per-replica values: replica ``r`` gets shard ``r``.
 
     ``experimental_distribute_values_from_function`` calls the function on every
@@ -99,14 +102,20 @@ def distributed_rows(
         bias = tf.Variable(b, dtype=tf.float32)
     rate = tf.constant(learning_rate, tf.float32)
 
-    def replica_step(x_shard: tf.Tensor, y_shard: tf.Tensor, global_size: tf.Tensor) -> Any:
+    def replica_step(
+        x_shard: tf.Tensor, y_shard: tf.Tensor, global_size: tf.Tensor
+    ) -> Any:
         with tf.GradientTape() as tape:
             residual = weight * x_shard + bias - y_shard
-            loss = tf.nn.compute_average_loss(tf.square(residual), global_batch_size=global_size)
+            loss = tf.nn.compute_average_loss(
+                tf.square(residual), global_batch_size=global_size
+            )
         return loss, tape.gradient(loss, [weight, bias])
 
     def step_body(batch: Any, global_size: tf.Tensor, update: tf.Tensor) -> tf.Tensor:
-        per_loss, per_gradients = strategy.run(replica_step, args=(batch[0], batch[1], global_size))
+        per_loss, per_gradients = strategy.run(
+            replica_step, args=(batch[0], batch[1], global_size)
+        )
         loss = strategy.reduce(tf.distribute.ReduceOp.SUM, per_loss, axis=None)
         gradients = [
             strategy.reduce(tf.distribute.ReduceOp.SUM, gradient, axis=None)
@@ -149,15 +158,28 @@ def train_distributed(
     learning_rate: float,
     batch_size: int,
 ) -> tuple[list[float], list[float], list[float]]:
-    """:func:`distributed_rows`, collected: ``(ws, bs, losses)`` of length ``epochs + 1``."""
+    """[`distributed_rows`][linfit.distributed.distributed_rows], collected into three lists.
+
+    Returns:
+        ``(ws, bs, losses)``, each of length ``epochs + 1``.
+    """
     rows = distributed_rows(
-        strategy, w, b, x, y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size
+        strategy,
+        w,
+        b,
+        x,
+        y,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
     )
     ws, bs, losses = zip(*rows, strict=True)
     return list(ws), list(bs), list(losses)
 
 
-def mean_of_replica_means(x: np.ndarray, y: np.ndarray, w: float, b: float, replicas: int) -> Any:
+def mean_of_replica_means(
+    x: np.ndarray, y: np.ndarray, w: float, b: float, replicas: int
+) -> Any:
     """The *wrong* reduction, for comparison: average each shard's own mean gradient.
 
     Equal to the full-batch gradient only when all shards have the same size.
@@ -182,8 +204,12 @@ def mirrored_strategy(cpu_replicas: int = 2) -> tf.distribute.MirroredStrategy:
     if gpus:
         return tf.distribute.MirroredStrategy([device.name for device in gpus])
     cpu = tf.config.list_physical_devices("CPU")[0]
-    with contextlib.suppress(RuntimeError):  # devices already initialized: use what is there
+    with contextlib.suppress(
+        RuntimeError
+    ):  # devices already initialized: use what is there
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration()] * cpu_replicas
         )
-    return tf.distribute.MirroredStrategy([d.name for d in tf.config.list_logical_devices("CPU")])
+    return tf.distribute.MirroredStrategy(
+        [d.name for d in tf.config.list_logical_devices("CPU")]
+    )

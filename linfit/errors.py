@@ -1,6 +1,6 @@
 """The exceptions linfit raises on purpose.
 
-Every error linfit raises deliberately is a :class:`LinfitError`, so callers
+Every error linfit raises deliberately is a [`LinfitError`][linfit.errors.LinfitError], so callers
 can catch "linfit refused this input" in one ``except`` clause. Each concrete
 class is also a subclass of the matching built-in exception, so code that
 already catches ``ValueError`` or ``TypeError`` keeps working.
@@ -46,7 +46,7 @@ class DivergenceError(InputValueError):
 
     For full-batch gradient descent on a line this happens exactly when the
     learning rate exceeds the stable bound ``2/L`` (see
-    :func:`linfit.reference.stable_learning_rate`), so it is reported as a bad
+    [`linfit.reference.stable_learning_rate`][]), so it is reported as a bad
     value of ``learning_rate`` (a ``ValueError``).
 
     Attributes:
@@ -73,14 +73,18 @@ class DivergenceError(InputValueError):
         self.stable_learning_rate = stable_learning_rate
         self.history = history
         if stable_learning_rate is None:
-            advice = f"learning_rate {learning_rate:g} is too large for this model; lower it"
+            advice = (
+                f"learning_rate {learning_rate:g} is too large for this model; lower it"
+            )
         else:
             advice = (
                 f"learning_rate {learning_rate:g} is above the stable bound "
                 f"2/L = {stable_learning_rate:.6g} for this data. Lower learning_rate, or pass "
                 "on_divergence='continue' to watch the blow-up"
             )
-        super().__init__(f"training diverged: the loss is {loss:.6g} at epoch {epoch}; {advice}")
+        super().__init__(
+            f"training diverged: the loss is {loss:.6g} at epoch {epoch}; {advice}"
+        )
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -88,7 +92,7 @@ class TrainingInterrupted(KeyboardInterrupt):
 
     It is a ``KeyboardInterrupt``, so an interrupted program still stops as
     usual, but it carries what was done: the model has been put back in the
-    state of the last row, and :attr:`history` holds every row up to it.
+    state of the last row, and `history` holds every row up to it.
 
     Attributes:
         history: The History up to the interruption (at least row 0, unless

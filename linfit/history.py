@@ -1,11 +1,11 @@
 """What training records: one row per epoch, starting with the untrained model.
 
-Row ``k`` of a :class:`History` is the state of the model after ``k`` epochs:
+Row ``k`` of a [`History`][linfit.history.History] is the state of the model after ``k`` epochs:
 ``w[k]`` and ``b[k]`` are the parameters at that moment and ``loss[k]`` is
 the full-data loss *at those parameters*. Row 0 is the untrained model, and
 ``epochs`` of training give ``epochs + 1`` rows.
 
-The seeds printed the loss computed inside the step next to the parameters
+The original tutorials printed the loss computed inside the step next to the parameters
 recorded after it, so their lines paired the loss of one state with the
 weights of another. Here a row never mixes two states.
 """
@@ -21,7 +21,7 @@ __all__ = ["History", "format_row"]
 
 
 def format_row(epoch: int, w: float, b: float, loss: float) -> str:
-    """Format one row the way the seeds printed it.
+    """Format one row the way the original tutorials printed it.
 
     Examples:
         >>> format_row(0, 5.0, 0.0, 10.301712)
@@ -41,7 +41,7 @@ class History:
         loss: Full-data L2 loss at ``(w[k], b[k])``, shape ``(epochs + 1,)``.
 
     The dtype of ``w``, ``b`` and ``loss`` is the dtype training ran in:
-    float32 for :func:`linfit.train`, float64 for the reference.
+    float32 for [`linfit.train`][linfit.loop.train], float64 for the reference.
     """
 
     epoch: np.ndarray
@@ -85,7 +85,11 @@ class History:
     @property
     def final(self) -> dict[str, float]:
         """The last row as ``{"w": ..., "b": ..., "loss": ...}`` of Python floats."""
-        return {"w": float(self.w[-1]), "b": float(self.b[-1]), "loss": float(self.loss[-1])}
+        return {
+            "w": float(self.w[-1]),
+            "b": float(self.b[-1]),
+            "loss": float(self.loss[-1]),
+        }
 
     def to_dict(self) -> dict[str, list[float] | list[int]]:
         """Columns as lists of Python numbers, ready for ``json.dumps``.
@@ -101,10 +105,12 @@ class History:
         }
 
     def lines(self) -> list[str]:
-        """Every row formatted with :func:`format_row`."""
+        """Every row formatted with [`format_row`][linfit.history.format_row]."""
         return [
             format_row(int(k), float(w), float(b), float(loss))
-            for k, w, b, loss in zip(self.epoch, self.w, self.b, self.loss, strict=False)
+            for k, w, b, loss in zip(
+                self.epoch, self.w, self.b, self.loss, strict=False
+            )
         ]
 
     def extended(self, later: History) -> History:

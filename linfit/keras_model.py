@@ -1,6 +1,6 @@
 """The same line as a Keras 3 model, trained with ``compile`` and ``fit``.
 
-Keras wraps the loop of :mod:`linfit.loop` (forward pass, loss, tape,
+Keras wraps the loop of [`linfit.loop`][] (forward pass, loss, tape,
 update) behind ``fit``. Two Keras 3 rules matter for this tiny model:
 
 * Weights must be created with ``add_weight``. A raw ``tf.Variable`` assigned
@@ -10,7 +10,7 @@ update) behind ``fit``. Two Keras 3 rules matter for this tiny model:
 * ``save_weights`` only accepts file names ending in ``.weights.h5``.
 
 With the full batch, ``SGD(learning_rate)``, ``loss="mse"`` and XLA off,
-``fit`` performs the same arithmetic as :func:`linfit.train`; the tests
+``fit`` performs the same arithmetic as [`linfit.train`][linfit.loop.train]; the tests
 check how closely (see ``tests/test_keras.py``).
 """
 
@@ -110,10 +110,12 @@ def fit_keras(
             argument has the wrong type.
         InputValueError: If an argument has a value that cannot be used.
         DivergenceError: If the loss becomes non-finite or exceeds 10^4 times
-            its first value (checked after every epoch, as in :func:`linfit.train`).
+            its first value (checked after every epoch, as in [`linfit.train`][linfit.loop.train]).
     """
     if not isinstance(model, KerasLinearModel):
-        raise InputTypeError(f"model must be a KerasLinearModel, got {type(model).__name__}")
+        raise InputTypeError(
+            f"model must be a KerasLinearModel, got {type(model).__name__}"
+        )
     x_data, y_data = as_data(x, y)
     epochs = check_epochs(epochs)
     learning_rate = check_learning_rate(learning_rate)
@@ -149,7 +151,9 @@ class _DivergenceGuard(keras.callbacks.Callback):
     ) -> None:
         super().__init__()
         start = (float(model.w.numpy()), float(model.b.numpy()))
-        self.recorder = Recorder(None, start, x, y, epochs=epochs, learning_rate=learning_rate)
+        self.recorder = Recorder(
+            None, start, x, y, epochs=epochs, learning_rate=learning_rate
+        )
         self.state = start
 
     def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
@@ -191,5 +195,5 @@ def save_weights_atomically(model: keras.Model, path: str | os.PathLike[str]) ->
 
 
 def weights(model: keras.Model) -> np.ndarray:
-    """``[w, b]`` of a :class:`KerasLinearModel` as a float32 array."""
+    """``[w, b]`` of a [`KerasLinearModel`][linfit.keras_model.KerasLinearModel], float32."""
     return np.array([model.w.numpy(), model.b.numpy()], dtype=np.float32)

@@ -1,12 +1,12 @@
 """The training loop: check the request, pick an engine, let it run, return the History.
 
-:func:`train` is deliberately short. The loop itself, the original tutorials'
-loop made exact, is the eager engine (:mod:`linfit.engines.eager`); other
-engines compute the same rows faster (:mod:`linfit.engines`). Whatever the
+[`train`][linfit.loop.train] is deliberately short. The loop itself, the original tutorials'
+loop made exact, is the eager engine ([`linfit.engines.eager`][]); other
+engines compute the same rows faster ([`linfit.engines`][]). Whatever the
 engine, each epoch adds one row to the History: the state *before* the epoch's
-update and the full-data loss there (see :mod:`linfit.history`); after the
+update and the full-data loss there (see [`linfit.history`][]); after the
 last epoch one more row records the final state. The
-:class:`~linfit.recorder.Recorder` prints, reports and guards those rows and
+[`Recorder`][linfit.recorder.Recorder] prints, reports and guards those rows and
 keeps the model equal to the last one, even when the run stops early.
 """
 
@@ -23,7 +23,12 @@ from linfit.errors import InputTypeError, InputValueError
 from linfit.history import History
 from linfit.model import LinearModel
 from linfit.moments import Moments, moments
-from linfit.recorder import DIVERGENCE_FACTOR, PROGRESS_BAR_MIN_EPOCHS, Callback, Recorder
+from linfit.recorder import (
+    DIVERGENCE_FACTOR,
+    PROGRESS_BAR_MIN_EPOCHS,
+    Callback,
+    Recorder,
+)
 from linfit.validation import (
     as_data,
     check_all_finite,
@@ -75,18 +80,18 @@ def train(
     Args:
         model: The model to train; it is updated in place.
         x: Inputs, shape ``(N,)`` or ``(N, 1)``, any real dtype (converted to
-            float32, see :mod:`linfit.validation`).
+            float32, see [`linfit.validation`][]).
         y: Targets, same length as ``x``.
         epochs: Number of passes over the data, ``>= 0``.
         learning_rate: Step size, finite and ``> 0``. Full-batch descent is
-            stable below :func:`linfit.reference.stable_learning_rate`.
+            stable below [`linfit.reference.stable_learning_rate`][].
         batch_size: Points per step; ``None`` means all ``N``.
         callback: Called as ``callback(epoch, w, b, loss)`` with each row.
         verbose: Print each row to stdout in the original tutorials' format
-            (:func:`~linfit.history.format_row`).
+            ([`format_row`][linfit.history.format_row]).
         progress: Show a tqdm progress bar. ``None`` shows one for runs of at
             least 1000 epochs when stderr is a terminal.
-        mode: The engine that computes the run (see :mod:`linfit.engines`):
+        mode: The engine that computes the run (see [`linfit.engines`][]):
             ``"eager"`` (the original tutorials' loop, op by op; the default
             without a strategy), ``"function"`` (each step a ``tf.function``),
             ``"graph"`` (many epochs per graph call), ``"xla"`` (that loop
@@ -97,7 +102,7 @@ def train(
             ``callback`` and the divergence guard behave the same in all.
         shuffle_seed: ``None`` visits the batches in data order every
             epoch; an integer (``0 .. 2**63 − 1``) shuffles each epoch in the
-            reproducible order of :func:`linfit.batching.epoch_order`.
+            reproducible order of [`linfit.batching.epoch_order`][].
         first_epoch: Number of the first epoch of this call in a longer run,
             used only to pick each epoch's shuffle order. A run resumed from a
             checkpoint after ``k`` epochs passes ``first_epoch=k`` so that it
@@ -106,15 +111,15 @@ def train(
             (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``) splits every
             batch into one shard per replica and sums the replicas' losses and
             gradients, scaled by the global batch size, so the result is the
-            single-device one up to rounding (see :mod:`linfit.distributed`).
+            single-device one up to rounding (see [`linfit.distributed`][]).
         on_divergence: ``"raise"`` stops with a
-            :class:`~linfit.errors.DivergenceError` as soon as the loss is
-            non-finite or above :data:`DIVERGENCE_FACTOR` times its start;
-            ``"continue"`` keeps going (to show a blow-up in teaching
-            material); the History may then hold ``inf`` and ``nan``.
+            [`DivergenceError`][linfit.errors.DivergenceError] as soon as the loss is
+            non-finite or above [`DIVERGENCE_FACTOR`][linfit.recorder.DIVERGENCE_FACTOR] times its
+            start; ``"continue"`` keeps going (to show a blow-up in teaching material); the
+            History may then hold ``inf`` and ``nan``.
 
     Returns:
-        A float32 :class:`~linfit.history.History` with ``epochs + 1`` rows;
+        A float32 [`History`][linfit.history.History] with ``epochs + 1`` rows;
         row ``k`` is the state after ``k`` epochs and its full-data loss.
 
     Raises:
@@ -148,7 +153,9 @@ def train(
         strategy=strategy,
     )
     if on_divergence not in ("raise", "continue"):
-        raise InputValueError(f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}")
+        raise InputValueError(
+            f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}"
+        )
     name = pick_engine(mode, problem)
     recorder = Recorder(
         model,
@@ -184,7 +191,7 @@ def pick_engine(mode: object, problem: Problem) -> str:
     """The engine that ``mode`` names for ``problem``.
 
     ``None`` means eager, or distributed with a strategy; ``"auto"`` means
-    :func:`linfit.engines.choose`'s pick.
+    [`linfit.engines.choose`][]'s pick.
 
     Raises:
         InputValueError: If ``mode`` is unknown or cannot run ``problem``.
@@ -216,13 +223,17 @@ def check_model(model: object) -> LinearModel:
     """Return ``model`` if linfit can train it, else refuse it.
 
     A trainable model is a ``tf.Module`` whose ``w`` and ``b`` are trainable
-    float32 scalar ``tf.Variable`` objects, as in :class:`~linfit.model.LinearModel`.
+    float32 scalar ``tf.Variable`` objects, as in [`LinearModel`][linfit.model.LinearModel].
 
     Raises:
         InputTypeError: If ``model`` or its ``w``/``b`` have the wrong type.
         InputValueError: If ``w``/``b`` have the wrong dtype or shape, or are not trainable.
     """
-    if not isinstance(model, tf.Module) or not hasattr(model, "w") or not hasattr(model, "b"):
+    if (
+        not isinstance(model, tf.Module)
+        or not hasattr(model, "w")
+        or not hasattr(model, "b")
+    ):
         raise InputTypeError(
             f"model must be a linfit.LinearModel (a tf.Module with variables w and b), "
             f"got {type(model).__name__}"

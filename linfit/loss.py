@@ -8,9 +8,9 @@ and, differentiating term by term with r_i = w·x_i + b − y_i,
 
     ∂L/∂w = (2/n) Σ r_i · x_i        ∂L/∂b = (2/n) Σ r_i
 
-:func:`l2_gradient` computes exactly these sums in TensorFlow; the tests check
+[`l2_gradient`][linfit.loss.l2_gradient] computes exactly these sums in TensorFlow; the tests check
 that ``tf.GradientTape`` finds the same numbers (up to float32 rounding) and
-that both agree with the float64 oracle in :mod:`linfit.reference`.
+that both agree with the float64 oracle in [`linfit.reference`][].
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def l2_loss(y_pred: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
 def l2_gradient(
     w: tf.Tensor, b: tf.Tensor, x: tf.Tensor, y: tf.Tensor
 ) -> tuple[tf.Tensor, tf.Tensor]:
-    """The analytic gradient of :func:`l2_loss` for the model ``w * x + b``.
+    """The analytic gradient of [`l2_loss`][linfit.loss.l2_loss] for the model ``w * x + b``.
 
     Args:
         w: Slope, float32 scalar (tensor or variable).

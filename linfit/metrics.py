@@ -68,7 +68,9 @@ def r2(y_true: Any, y_pred: Any) -> float:
     return float(1.0 - residual / total) if float(total) > 0 else float("nan")
 
 
-def parameter_error(w: float, b: float, true_w: float, true_b: float) -> dict[str, float]:
+def parameter_error(
+    w: float, b: float, true_w: float, true_b: float
+) -> dict[str, float]:
     """How far learned parameters are from known true ones.
 
     Returns:
@@ -122,7 +124,7 @@ class _StreamingMetric:
 
 
 class StreamingMSE(_StreamingMetric):
-    """Mean squared error accumulated over batches; equals :func:`mse` of the concatenation."""
+    """Mean squared error over batches; equals [`mse`][linfit.metrics.mse] of all of them."""
 
     _sums = ("squared_error",)
 
@@ -134,7 +136,7 @@ class StreamingMSE(_StreamingMetric):
 
 
 class StreamingMAE(_StreamingMetric):
-    """Mean absolute error accumulated over batches; equals :func:`mae` of the concatenation."""
+    """Mean absolute error over batches; equals [`mae`][linfit.metrics.mae] of all of them."""
 
     _sums = ("absolute_error",)
 
@@ -142,11 +144,13 @@ class StreamingMAE(_StreamingMetric):
         return {"absolute_error": tf.abs(y_pred - y_true)}
 
     def result(self) -> float:  # noqa: D102
-        return self._total("absolute_error") / self.count if self.count else float("nan")
+        return (
+            self._total("absolute_error") / self.count if self.count else float("nan")
+        )
 
 
 class StreamingR2(_StreamingMetric):
-    """R² accumulated over batches; equals :func:`r2` of the concatenation.
+    """R² accumulated over batches; equals [`r2`][linfit.metrics.r2] of the concatenation.
 
     Keeps ``Σ(y − ŷ)²``, ``Σy`` and ``Σy²`` in float64 and forms
     ``SS_tot = Σy² − (Σy)²/N`` at the end.

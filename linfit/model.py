@@ -18,7 +18,7 @@ class LinearModel(tf.Module):
     """A one-feature linear model, ``y = w * x + b``, in float32.
 
     Args:
-        w: Initial slope. The seeds start at 5, deliberately far from the
+        w: Initial slope. The original tutorials start at 5, deliberately far from the
             true value 3, so that training has somewhere to go.
         b: Initial intercept.
         name: Name of the module (TensorFlow uses it to scope names).

@@ -27,7 +27,7 @@ relative to its spread, a second pass sums the data shifted by that mean
 moments are finite exactly when every value is finite, so computing them also
 checks the data.
 
-Only NumPy is used; :mod:`linfit.engines.moments` trains on these numbers.
+Only NumPy is used; [`linfit.engines.moments`][] trains on these numbers.
 """
 
 from __future__ import annotations
@@ -90,7 +90,9 @@ class Moments:
         """``L(w, b) = S_rr + c²``: the variance of the residual plus its squared mean."""
         c = w * self.mean_x + b - self.mean_y
         spread = w * w * self.var_x - 2.0 * w * self.cov_xy + self.var_y
-        return max(spread, 0.0) + c * c  # a variance is never negative; rounding may say so
+        return (
+            max(spread, 0.0) + c * c
+        )  # a variance is never negative; rounding may say so
 
     def gradient(self, w: float, b: float) -> tuple[float, float]:
         """``(∂L/∂w, ∂L/∂b) = (2·(w·S_xx − S_xy + m_x·c), 2·c)``."""
@@ -112,7 +114,9 @@ def _finish(n: int, shift: tuple[float, float], sums: tuple[float, ...]) -> Mome
     )
 
 
-def _sums(x: np.ndarray, y: np.ndarray, shift: tuple[float, float]) -> tuple[float, ...]:
+def _sums(
+    x: np.ndarray, y: np.ndarray, shift: tuple[float, float]
+) -> tuple[float, ...]:
     """``(Σdx, Σdy, Σdx², Σdx·dy, Σdy²)`` in float64, for ``(dx, dy) = (x, y) − shift``."""
     n = x.size
     if n <= BLOCK:  # one block: no buffers to reuse
@@ -131,7 +135,9 @@ def _sums(x: np.ndarray, y: np.ndarray, shift: tuple[float, float]) -> tuple[flo
             )
     dx, dy, ones = np.empty(BLOCK), np.empty(BLOCK), np.ones(BLOCK)
     sx = sy = sxx = sxy = syy = 0.0
-    with np.errstate(all="ignore"):  # non-finite data gives non-finite sums: the caller says which
+    with np.errstate(
+        all="ignore"
+    ):  # non-finite data gives non-finite sums: the caller says which
         for start in range(0, n, BLOCK):
             stop = min(start + BLOCK, n)
             bx, by, one = dx[: stop - start], dy[: stop - start], ones[: stop - start]
@@ -154,15 +160,16 @@ def moments(x: np.ndarray, y: np.ndarray) -> Moments:
 
     The first pass sums the raw values. If it shows that subtracting the
     squared mean from the mean square would cancel more than
-    :data:`CANCELLATION` of the digits (a mean far larger than the spread), a
-    second pass sums the data shifted by the mean just found.
+    [`CANCELLATION`][linfit.moments.CANCELLATION] of the digits (a mean far larger than the
+    spread), a second pass sums the data shifted by the mean just found.
 
     Args:
         x: Inputs, float32, shape ``(N,)``, ``N >= 1``.
         y: Targets, float32, shape ``(N,)``.
 
     Returns:
-        The :class:`Moments`; not :attr:`~Moments.finite` if any value is not.
+        The [`Moments`][linfit.moments.Moments]; not [`finite`][linfit.moments.Moments.finite]
+        if any value is not.
     """
     n = x.size
     result = _finish(n, (0.0, 0.0), _sums(x, y, (0.0, 0.0)))
@@ -179,7 +186,10 @@ def _cancels(mean: float, variance: float) -> bool:
 
 
 def batch_moments(
-    x: np.ndarray, y: np.ndarray, batch_size: int, shift: tuple[float, float] = (0.0, 0.0)
+    x: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    shift: tuple[float, float] = (0.0, 0.0),
 ) -> list[Moments]:
     """The moments of each consecutive batch of ``batch_size`` points (the last may be shorter).
 
@@ -188,7 +198,7 @@ def batch_moments(
         y: Targets, float32, shape ``(N,)``, finite.
         batch_size: Points per batch.
         shift: Subtracted from ``x`` and ``y`` before squaring; the full data's
-            means (:func:`moments`) are ideal.
+            means ([`moments`][linfit.moments.moments]) are ideal.
     """
     n = x.size
     per_group = max(1, BLOCK // batch_size) * batch_size

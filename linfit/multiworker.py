@@ -1,6 +1,6 @@
 """Run the training on several worker processes with MultiWorkerMirroredStrategy.
 
-``python -m linfit.multiworker --workers 2 --epochs 10`` (or :func:`run`)
+``python -m linfit.multiworker --workers 2 --epochs 10`` (or [`run`][linfit.multiworker.run])
 starts the workers on this machine, each with its own ``TF_CONFIG`` naming
 every worker's ``127.0.0.1`` port (chosen free at run time), waits for them
 and prints the History the chief wrote. The same worker code runs unchanged on
@@ -19,7 +19,7 @@ exits with an error stops the run at once, with the end of its log. A worker
 that stays alive but makes no progress (no new epoch for ``stall_timeout``
 seconds; the first epoch gets ``startup_timeout``, which covers importing
 TensorFlow and connecting) is declared stuck. Either way the other workers are
-killed and a :class:`~linfit.errors.LinfitError` names the worker; a long,
+killed and a [`LinfitError`][linfit.errors.LinfitError] names the worker; a long,
 healthy run is never cut short.
 
 Why there is no timeout on the collective operations: with one set
@@ -156,7 +156,10 @@ def run(
             for index in range(workers):
                 env = dict(os.environ)
                 env["TF_CONFIG"] = json.dumps(
-                    {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
+                    {
+                        "cluster": {"worker": addresses},
+                        "task": {"type": "worker", "index": index},
+                    }
                 )
                 failing = (fail_worker_after_epochs or {}).get(index)
                 if failing is not None:
@@ -165,14 +168,22 @@ def run(
                 logs.append(log)
                 processes.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "linfit.multiworker", "--worker", str(work)],
+                        [
+                            sys.executable,
+                            "-m",
+                            "linfit.multiworker",
+                            "--worker",
+                            str(work),
+                        ],
                         env=env,
                         stdout=log,
                         stderr=subprocess.STDOUT,
                         start_new_session=True,
                     )
                 )
-            progress = [(-1, time.monotonic())] * workers  # (epochs done, when it last changed)
+            progress = [
+                (-1, time.monotonic())
+            ] * workers  # (epochs done, when it last changed)
             while any(process.poll() is None for process in processes):
                 now = time.monotonic()
                 for index, process in enumerate(processes):
@@ -211,7 +222,9 @@ def run(
                     threads[index] = max(threads[index], int(beat["threads"]))
             if diagnostics is not None:
                 diagnostics["max_threads"] = threads
-            return History.from_rows(columns["w"], columns["b"], columns["loss"], dtype="float32")
+            return History.from_rows(
+                columns["w"], columns["b"], columns["loss"], dtype="float32"
+            )
         finally:
             _stop(processes)
             for log in logs:
@@ -266,7 +279,9 @@ def _worker(folder: Path) -> None:
             last = time.monotonic()
             progress = {"epochs": len(ws), "threads": _threads()}
             write_atomically(beat, json.dumps(progress).encode())
-    write_atomically(beat, json.dumps({"epochs": len(ws), "threads": _threads()}).encode())
+    write_atomically(
+        beat, json.dumps({"epochs": len(ws), "threads": _threads()}).encode()
+    )
     if fail_after is not None:  # fault injection: train a little, then die abruptly
         os._exit(3)
     if index == 0:
@@ -293,7 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         import linfit
 
         if not 1 <= arguments.workers <= 64:
-            raise LinfitError(f"--workers must be between 1 and 64, got {arguments.workers}")
+            raise LinfitError(
+                f"--workers must be between 1 and 64, got {arguments.workers}"
+            )
         x, y = linfit.synthesize(n=arguments.points, seed=0)
         history = run(
             x.numpy(),

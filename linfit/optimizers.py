@@ -1,22 +1,22 @@
-"""Seed 003's two other ways to write the same training: functional, and with an optimizer.
+"""Two more ways to write the same training: functional, and with an optimizer.
 
 Both fit the canonical data from a start far from the truth (W=5, B=10).
 
 * **Functional style**: no model object at all. ``W`` and ``B`` are free
   ``tf.Variable``s, the loss is a plain function of them, and each step asks a
   tape for ``∂loss/∂(W, B)`` and applies ``assign_sub`` by hand.
-* **Optimizer style**: a :class:`~linfit.keras_model.KerasLinearModel` and a
+* **Optimizer style**: a [`KerasLinearModel`][linfit.keras_model.KerasLinearModel] and a
   ``keras.optimizers.SGD`` that applies the update through
-  ``apply_gradients``, reporting the loss every few steps. (The seed's
+  ``apply_gradients``, reporting the loss every few steps. (The original tutorial's
   ``tf.train.GradientDescentOptimizer`` and ``global_step`` are TF1 APIs that
   no longer exist.)
 
-Plain SGD computes ``v ← v − lr·g`` exactly like :func:`linfit.train`, so
-both return the same float32 :class:`~linfit.history.History` rows as
+Plain SGD computes ``v ← v − lr·g`` exactly like [`linfit.train`][linfit.loop.train], so
+both return the same float32 [`History`][linfit.history.History] rows as
 ``train`` with the same settings (the tests check it bit for bit). They check
 their arguments the same way and hand their rows to the same
-:class:`~linfit.recorder.Recorder`, so a learning rate above ``2/L`` stops them
-with the same :class:`~linfit.errors.DivergenceError`.
+[`Recorder`][linfit.recorder.Recorder], so a learning rate above ``2/L`` stops them
+with the same [`DivergenceError`][linfit.errors.DivergenceError].
 """
 
 from __future__ import annotations
@@ -29,7 +29,12 @@ from linfit.errors import InputTypeError, InputValueError
 from linfit.history import History
 from linfit.loss import l2_loss
 from linfit.recorder import Recorder
-from linfit.validation import as_data, check_epochs, check_float32_scalar, check_learning_rate
+from linfit.validation import (
+    as_data,
+    check_epochs,
+    check_float32_scalar,
+    check_learning_rate,
+)
 
 __all__ = ["train_functional", "train_with_optimizer"]
 
@@ -50,13 +55,13 @@ def train_functional(
     Args:
         x: Inputs, shape ``(N,)``.
         y: Targets, shape ``(N,)``.
-        steps: Number of full-batch steps (seed 003: 200).
-        learning_rate: Step size (seed 003: 0.01).
-        w: Initial W (seed 003: 5).
-        b: Initial B (seed 003: 10).
+        steps: Number of full-batch steps (tutorial: 200).
+        learning_rate: Step size (tutorial: 0.01).
+        w: Initial W (tutorial: 5).
+        b: Initial B (tutorial: 10).
 
     Returns:
-        A History with ``steps + 1`` rows, same semantics as :func:`linfit.train`.
+        A History with ``steps + 1`` rows, same semantics as [`linfit.train`][linfit.loop.train].
 
     Raises:
         InputTypeError: If an argument has the wrong type.
@@ -64,7 +69,10 @@ def train_functional(
         DivergenceError: If the loss becomes non-finite or exceeds 10^4 times its start.
     """
     x_data, y_data = as_data(x, y)
-    steps, learning_rate = check_epochs(steps, "steps"), check_learning_rate(learning_rate)
+    steps, learning_rate = (
+        check_epochs(steps, "steps"),
+        check_learning_rate(learning_rate),
+    )
     w, b = check_float32_scalar(w, "w"), check_float32_scalar(b, "b")
     inputs, targets = tf.constant(x_data), tf.constant(y_data)
     weight = tf.Variable(w, dtype=tf.float32)
@@ -103,15 +111,15 @@ def train_with_optimizer(
     Args:
         x: Inputs, shape ``(N,)``.
         y: Targets, shape ``(N,)``.
-        steps: Number of full-batch steps (seed 003: 300).
-        learning_rate: SGD step size (seed 003: 0.01).
-        w: Initial W (seed 003: 5).
-        b: Initial B (seed 003: 10).
-        report_every: Call ``report`` every this many steps (seed 003: 20).
+        steps: Number of full-batch steps (tutorial: 300).
+        learning_rate: SGD step size (tutorial: 0.01).
+        w: Initial W (tutorial: 5).
+        b: Initial B (tutorial: 10).
+        report_every: Call ``report`` every this many steps (tutorial: 20).
         report: Called as ``report(step, loss)`` at steps 0, ``report_every``, ...
 
     Returns:
-        A History with ``steps + 1`` rows, same semantics as :func:`linfit.train`.
+        A History with ``steps + 1`` rows, same semantics as [`linfit.train`][linfit.loop.train].
 
     Raises:
         InputTypeError: If an argument has the wrong type.
@@ -123,10 +131,19 @@ def train_with_optimizer(
     from linfit.keras_model import KerasLinearModel
 
     x_data, y_data = as_data(x, y)
-    steps, learning_rate = check_epochs(steps, "steps"), check_learning_rate(learning_rate)
+    steps, learning_rate = (
+        check_epochs(steps, "steps"),
+        check_learning_rate(learning_rate),
+    )
     w, b = check_float32_scalar(w, "w"), check_float32_scalar(b, "b")
-    if isinstance(report_every, bool) or not isinstance(report_every, int) or report_every < 1:
-        raise InputValueError(f"report_every must be an integer >= 1, got {report_every!r}")
+    if (
+        isinstance(report_every, bool)
+        or not isinstance(report_every, int)
+        or report_every < 1
+    ):
+        raise InputValueError(
+            f"report_every must be an integer >= 1, got {report_every!r}"
+        )
     if report is not None and not callable(report):
         raise InputTypeError(f"report must be callable, got {type(report).__name__}")
     inputs, targets = tf.constant(x_data), tf.constant(y_data)
@@ -144,10 +161,14 @@ def train_with_optimizer(
             recorder.record(*row)
             if report is not None and step % report_every == 0:
                 report(step, float(current))
-        recorder.record(model.w.numpy(), model.b.numpy(), l2_loss(model(inputs), targets).numpy())
+        recorder.record(
+            model.w.numpy(), model.b.numpy(), l2_loss(model(inputs), targets).numpy()
+        )
     return recorder.history()
 
 
-def _recorder(x: Any, y: Any, w: float, b: float, steps: int, learning_rate: float) -> Recorder:
+def _recorder(
+    x: Any, y: Any, w: float, b: float, steps: int, learning_rate: float
+) -> Recorder:
     """A recorder for a trainer that keeps its own parameters (no model to put back)."""
     return Recorder(None, (w, b), x, y, epochs=steps, learning_rate=learning_rate)

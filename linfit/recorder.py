@@ -1,19 +1,19 @@
 """Writing down a run: one object that every engine hands its rows to.
 
-An engine (see :mod:`linfit.engines`) computes the states of a run; the
-:class:`Recorder` does everything else that a training loop owes its reader,
+An engine (see [`linfit.engines`][]) computes the states of a run; the
+[`Recorder`][linfit.recorder.Recorder] does everything else that a training loop owes its reader,
 the same way whichever engine is running:
 
 * it keeps the History rows, rounded to float32 like the model's variables;
 * it prints each row in the original tutorials' format (``verbose``), calls
   the user's ``callback`` with it and moves the progress bar;
 * it guards against divergence: a non-finite loss, or one above
-  :data:`DIVERGENCE_FACTOR` times the starting loss, stops the run with a
-  :class:`~linfit.errors.DivergenceError` carrying the History so far;
+  [`DIVERGENCE_FACTOR`][linfit.recorder.DIVERGENCE_FACTOR] times the starting loss, stops the
+  run with a [`DivergenceError`][linfit.errors.DivergenceError] carrying the History so far;
 * on every way out (the normal end, a ``DivergenceError``, an exception
   raised by the callback, Ctrl-C) it leaves the model in the state of the
   last recorded row, so the model and the History never disagree. Ctrl-C
-  becomes a :class:`~linfit.errors.TrainingInterrupted` (a
+  becomes a [`TrainingInterrupted`][linfit.errors.TrainingInterrupted] (a
   ``KeyboardInterrupt``) that carries that History.
 
 Use it as a context manager around the engine's run.
@@ -71,17 +71,18 @@ class Recorder:
     """Collects the rows of one run and keeps the model in step with them.
 
     Args:
-        model: The model being trained (a :class:`~linfit.model.LinearModel`),
+        model: The model being trained (a [`LinearModel`][linfit.model.LinearModel]),
             or ``None`` for a trainer that keeps its parameters elsewhere.
         start: The model's ``(w, b)`` before training.
         x: The training inputs, float32 ``(N,)`` (for the divergence report).
         y: The training targets, float32 ``(N,)``.
         epochs: The number of epochs the run will take (for the progress bar).
         learning_rate: The step size (for the divergence report).
-        verbose: Print each row with :func:`~linfit.history.format_row`.
+        verbose: Print each row with [`format_row`][linfit.history.format_row].
         callback: Called as ``callback(epoch, w, b, loss)`` with each row.
         progress: Show a tqdm progress bar; ``None`` shows one for runs of at
-            least :data:`PROGRESS_BAR_MIN_EPOCHS` epochs when stderr is a terminal.
+            least [`PROGRESS_BAR_MIN_EPOCHS`][linfit.recorder.PROGRESS_BAR_MIN_EPOCHS] epochs
+            when stderr is a terminal.
         on_divergence: ``"raise"`` or ``"continue"``.
     """
 
@@ -112,7 +113,9 @@ class Recorder:
         if progress is None:
             progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
         self._bar = (
-            tqdm(total=epochs, desc="training", unit="epoch") if progress else _NoProgressBar()
+            tqdm(total=epochs, desc="training", unit="epoch")
+            if progress
+            else _NoProgressBar()
         )
 
     def __len__(self) -> int:
@@ -133,12 +136,14 @@ class Recorder:
             self.callback(epoch, w, b, loss)
         self._guard(epoch, loss)
 
-    def record_rows(self, w: Sequence[float], b: Sequence[float], loss: Sequence[float]) -> None:
+    def record_rows(
+        self, w: Sequence[float], b: Sequence[float], loss: Sequence[float]
+    ) -> None:
         """Record several consecutive rows at once (for engines that compute in chunks).
 
         Without ``verbose`` or a callback the rows are stored in one go and only a
         row that crosses the divergence threshold (and the ones after it) goes
-        through :meth:`record` one at a time.
+        through `record` one at a time.
         """
         with np.errstate(over="ignore"):  # a diverging run may overflow float32: inf
             columns = [np.asarray(c, dtype=np.float32) for c in (w, b, loss)]
@@ -173,7 +178,8 @@ class Recorder:
                 )
             self._limit = DIVERGENCE_FACTOR * loss
             return
-        if self.on_divergence != "raise" or (math.isfinite(loss) and loss <= self._limit):  # type: ignore[operator]
+        limit = math.inf if self._limit is None else self._limit
+        if self.on_divergence != "raise" or (math.isfinite(loss) and loss <= limit):
             return
         if math.isfinite(loss) and not self._limit_is_exact:
             # The start's loss is known only up to rounding; adding that bound keeps
@@ -185,13 +191,19 @@ class Recorder:
             if loss <= self._limit:
                 return
         raise DivergenceError(
-            epoch, loss, self.learning_rate, stable_learning_rate(self.x), self.history()
+            epoch,
+            loss,
+            self.learning_rate,
+            stable_learning_rate(self.x),
+            self.history(),
         )
 
     def history(self) -> History:
         """The rows recorded so far, as a float32 History."""
         columns = (self.w, self.b, self.loss)
-        return History.from_rows(*(np.frombuffer(c, dtype=np.float32).copy() for c in columns))
+        return History.from_rows(
+            *(np.frombuffer(c, dtype=np.float32).copy() for c in columns)
+        )
 
     def __enter__(self) -> Recorder:
         return self
@@ -207,5 +219,7 @@ class Recorder:
             w, b = (self.w[-1], self.b[-1]) if self.w else self.start
             write_scalar(self.model.w, w)
             write_scalar(self.model.b, b)
-        if isinstance(error, KeyboardInterrupt) and not isinstance(error, TrainingInterrupted):
+        if isinstance(error, KeyboardInterrupt) and not isinstance(
+            error, TrainingInterrupted
+        ):
             raise TrainingInterrupted(self.history() if self.w else None) from error

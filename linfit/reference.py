@@ -3,8 +3,8 @@
 Everything here is written for clarity, not speed, and uses nothing but
 NumPy, so it can be read without knowing TensorFlow. The tests compare the
 TensorFlow code against these functions, and a port to another framework
-should reproduce :func:`train` exactly (in the same precision) or within the
-bounds of :mod:`linfit.bounds` (in another precision or summation order).
+should reproduce [`train`][linfit.reference.train] exactly (in the same precision) or within the
+bounds of [`linfit.bounds`][] (in another precision or summation order).
 
 The algorithm, for data ``x, y`` of length ``n`` and learning rate ``lr``:
 
@@ -46,12 +46,17 @@ def loss(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> Any:
 
 
 def gradient(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
-    """Analytic gradient ``(2 mean(r x), 2 mean(r))`` of :func:`loss`, ``r = w x + b - y``."""
+    """The gradient of [`loss`][linfit.reference.loss].
+
+    ``(2 mean(r x), 2 mean(r))`` with the residual ``r = w x + b - y``.
+    """
     residual = w * x + b - y
     return 2 * np.mean(residual * x), 2 * np.mean(residual)
 
 
-def step(w: Any, b: Any, x: np.ndarray, y: np.ndarray, learning_rate: Any) -> tuple[Any, Any]:
+def step(
+    w: Any, b: Any, x: np.ndarray, y: np.ndarray, learning_rate: Any
+) -> tuple[Any, Any]:
     """One gradient-descent step; returns the new ``(w, b)``."""
     grad_w, grad_b = gradient(w, b, x, y)
     return w - learning_rate * grad_w, b - learning_rate * grad_b
@@ -72,7 +77,7 @@ def epoch_batches(
         n: Number of points.
         batch_size: Points per batch, ``None`` for all.
         order: ``None`` for data order, else an ``(epochs, n)`` integer array
-            giving each epoch's visiting order (see :mod:`linfit.batching`).
+            giving each epoch's visiting order (see [`linfit.batching`][]).
         epoch: 0-based epoch number.
     """
     slices = batch_slices(n, batch_size)
@@ -94,7 +99,7 @@ def train(
     order: np.ndarray | None = None,
     dtype: Any = np.float64,
 ) -> History:
-    """Gradient descent exactly as :func:`linfit.train` does it, in NumPy.
+    """Gradient descent exactly as [`linfit.train`][linfit.loop.train] does it, in NumPy.
 
     Args:
         x: Inputs, shape ``(n,)``; converted to ``dtype``.
@@ -106,15 +111,15 @@ def train(
         batch_size: ``None`` for full batch, else batches of this size.
         order: ``None`` to take batches in data order, else an ``(epochs, n)``
             array of indices: epoch ``e`` cuts ``order[e]`` into consecutive
-            batches (this is how a shuffled :func:`linfit.train` run with
+            batches (this is how a shuffled [`linfit.train`][linfit.loop.train] run with
             ``shuffle_seed`` is replayed, using
-            :func:`linfit.batching.epoch_order`).
+            [`linfit.batching.epoch_order`][]).
         dtype: Precision of the whole computation (float64 for the oracle,
             float32 to imitate a single-precision port).
 
     Returns:
-        A :class:`~linfit.history.History` in ``dtype`` with the same row
-        semantics as :func:`linfit.train`.
+        A [`History`][linfit.history.History] in ``dtype`` with the same row
+        semantics as [`linfit.train`][linfit.loop.train].
     """
     dtype = np.dtype(dtype)
     x = np.asarray(x, dtype=dtype).reshape(-1)
@@ -157,7 +162,7 @@ def hessian(x: Any) -> np.ndarray:
 def stable_learning_rate(x: Any) -> float:
     """The largest stable full-batch learning rate, ``2 / L``.
 
-    ``L`` is the largest eigenvalue of :func:`hessian`. Below ``2 / L`` every
+    ``L`` is the largest eigenvalue of [`hessian`][linfit.reference.hessian]. Below ``2 / L`` every
     full-batch step lowers the exact loss (until rounding takes over); above
     it the component of the error along the top eigenvector grows by
     ``|1 - learning_rate * L| > 1`` per step and training diverges.

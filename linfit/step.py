@@ -7,7 +7,7 @@ to the model's variables. Second, move each variable against its gradient:
 
 The loss that the step returns is the one computed in the first half, at the
 parameters *before* the update. Keeping that straight is what makes the
-training history in :mod:`linfit.loop` line up.
+training history in [`linfit.loop`][] line up.
 """
 
 from __future__ import annotations

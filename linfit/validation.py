@@ -4,7 +4,7 @@ A reference implementation must refuse bad input loudly, at the call the user
 made, with a message that names the argument. Deep inside TensorFlow the same
 mistake becomes a shape error about ``Sub_1`` or, worse, a silent NaN.
 
-The rules, applied by :func:`as_data`:
+The rules, applied by [`as_data`][linfit.validation.as_data]:
 
 * ``x`` and ``y`` may be Python sequences, NumPy arrays or tensors of any real
   numeric dtype (bool, integer, float16/32/64). They are converted to float32
@@ -45,7 +45,7 @@ __all__ = [
 MAX_EPOCHS = 10**8
 """The most epochs one call trains. Each epoch adds a History row (12 bytes in
 float32), so a longer run would hold gigabytes of rows; train in several calls
-(see :meth:`linfit.history.History.extended`) if you really need more."""
+(see [`linfit.history.History.extended`][]) if you really need more."""
 
 MAX_SEED = 2**63 - 1
 """Seeds are 64-bit signed integers in TensorFlow's random ops; linfit takes ``0 .. 2**63 − 1``."""
@@ -62,7 +62,8 @@ def as_vector(values: Any, name: str, *, check_finite: bool = True) -> np.ndarra
         name: The argument's name, used in error messages.
         check_finite: Check that every value is finite in float32. A caller
             that reads the data anyway (``train`` computes its moments) may
-            skip this pass and call :func:`check_all_finite` if needed.
+            skip this pass and call [`check_all_finite`][linfit.validation.check_all_finite] if
+            needed.
 
     Returns:
         A C-contiguous float32 NumPy array of shape ``(N,)``.
@@ -95,7 +96,9 @@ def as_vector(values: Any, name: str, *, check_finite: bool = True) -> np.ndarra
     try:
         array = np.asarray(values)
     except (ValueError, TypeError) as error:
-        raise InputTypeError(f"{name} must be an array of real numbers: {error}") from None
+        raise InputTypeError(
+            f"{name} must be an array of real numbers: {error}"
+        ) from None
     if (
         array.dtype == object
         or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_)
@@ -136,27 +139,32 @@ def check_all_finite(converted: np.ndarray, name: str, original: Any = None) -> 
     bad = ~np.isfinite(converted)
     if bad.any():
         index = int(np.argmax(bad))
-        value = (converted if original is None else np.asarray(original).reshape(-1))[index]
+        value = (converted if original is None else np.asarray(original).reshape(-1))[
+            index
+        ]
         raise InputValueError(
             f"{name}[{index}] = {value.item()!r} is not a finite float32 number "
             "(NaN, infinity, or beyond ±3.4e38); remove or rescale such values"
         )
 
 
-def as_data(x: Any, y: Any, *, check_finite: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def as_data(
+    x: Any, y: Any, *, check_finite: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Convert and check a pair of data vectors.
 
     Args:
         x: Inputs, shape ``(N,)`` or ``(N, 1)``.
         y: Targets, shape ``(N,)`` or ``(N, 1)``.
-        check_finite: See :func:`as_vector`.
+        check_finite: See [`as_vector`][linfit.validation.as_vector].
 
     Returns:
         ``(x, y)`` as float32 NumPy arrays of shape ``(N,)``.
 
     Raises:
-        InputTypeError: See :func:`as_vector`.
-        InputValueError: See :func:`as_vector`; also when the lengths differ.
+        InputTypeError: See [`as_vector`][linfit.validation.as_vector].
+        InputValueError: See [`as_vector`][linfit.validation.as_vector]; also when the
+            lengths differ.
     """
     x_checked = as_vector(x, "x", check_finite=check_finite)
     y_checked = as_vector(y, "y", check_finite=check_finite)
@@ -174,12 +182,18 @@ def check_finite_scalar(value: Any, name: str) -> float:
         InputTypeError: If ``value`` is not a real number (bools are refused).
         InputValueError: If it is NaN or infinite.
     """
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise InputTypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if isinstance(value, bool) or not isinstance(
+        value, (Real, np.floating, np.integer)
+    ):
+        raise InputTypeError(
+            f"{name} must be a real number, got {type(value).__name__}"
+        )
     try:
         result = float(value)
     except OverflowError:  # an integer beyond float64's range
-        raise InputValueError(f"{name} is too large to be a floating-point number") from None
+        raise InputValueError(
+            f"{name} is too large to be a floating-point number"
+        ) from None
     if not math.isfinite(result):
         raise InputValueError(f"{name} must be finite, got {result}")
     return result
@@ -221,7 +235,9 @@ def check_learning_rate(learning_rate: Any) -> float:
             "nothing would be learned"
         )
     if value > FLOAT32_MAX:
-        raise InputValueError(f"learning_rate {value:g} is beyond the float32 range (±3.4e38)")
+        raise InputValueError(
+            f"learning_rate {value:g} is beyond the float32 range (±3.4e38)"
+        )
     return value
 
 
@@ -229,24 +245,30 @@ def _check_integer(value: Any, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     if not low <= value <= high:
-        raise InputValueError(f"{name} must be between {low} and {high:,}, got {value:,}")
+        raise InputValueError(
+            f"{name} must be between {low} and {high:,}, got {value:,}"
+        )
     return int(value)
 
 
 def check_epochs(epochs: Any, name: str = "epochs") -> int:
-    """Return ``epochs`` if it is an integer from 0 to :data:`MAX_EPOCHS`.
+    """Return ``epochs`` if it is an integer from 0 to [`MAX_EPOCHS`][linfit.validation.MAX_EPOCHS].
 
     Raises:
         InputTypeError: If it is not an integer.
-        InputValueError: If it is negative or above :data:`MAX_EPOCHS`.
+        InputValueError: If it is negative or above [`MAX_EPOCHS`][linfit.validation.MAX_EPOCHS].
     """
-    if isinstance(epochs, (int, np.integer)) and not isinstance(epochs, bool) and epochs < 0:
+    if (
+        isinstance(epochs, (int, np.integer))
+        and not isinstance(epochs, bool)
+        and epochs < 0
+    ):
         raise InputValueError(f"{name} must be >= 0, got {epochs}")
     return _check_integer(epochs, name, 0, MAX_EPOCHS)
 
 
 def check_seed(seed: Any, name: str = "seed") -> int:
-    """Return ``seed`` if it is an integer from 0 to :data:`MAX_SEED`.
+    """Return ``seed`` if it is an integer from 0 to [`MAX_SEED`][linfit.validation.MAX_SEED].
 
     Raises:
         InputTypeError: If it is not an integer (``1.5`` is refused, not truncated).

@@ -15,7 +15,9 @@ def sequential_sum(values: np.ndarray) -> np.floating:
     return np.add.accumulate(values, dtype=values.dtype)[-1]
 
 
-def run_case(case, dtype=np.float32, mistake: str | None = None) -> dict[str, list[float]]:
+def run_case(
+    case, dtype=np.float32, mistake: str | None = None
+) -> dict[str, list[float]]:
     """Train one conformance case; return its History columns as lists."""
     x, y = case.x.astype(dtype), case.y.astype(dtype)
     settings = case.settings
@@ -44,7 +46,9 @@ def run_case(case, dtype=np.float32, mistake: str | None = None) -> dict[str, li
         if mistake == "loss_after_update":
             ws.append(w)
             bs.append(b)
-            losses.append(loss_at(w - rate * grad_w, b - rate * grad_b))  # one step ahead
+            losses.append(
+                loss_at(w - rate * grad_w, b - rate * grad_b)
+            )  # one step ahead
         else:
             ws.append(w)
             bs.append(b)
@@ -64,7 +68,9 @@ def results(cases, dtype=np.float32, mistake: str | None = None) -> dict:
 
 
 def _results(cases, dtype, mistake) -> dict:
-    precision = {np.float32: "float32", np.float64: "float64", np.float16: "float32"}[dtype]
+    precision = {np.float32: "float32", np.float64: "float64", np.float16: "float32"}[
+        dtype
+    ]
     return {
         "format": "linfit-conformance-results/v1",
         "precision": precision,

@@ -41,7 +41,9 @@ finite_small = st.floats(
     min_value=-1e3, max_value=1e3, allow_nan=False, allow_subnormal=False, width=32
 )
 scales = st.sampled_from([1e-3, 1e-2, 1e-1, 1.0, 10.0, 1e2, 1e3])
-sizes = st.one_of(st.integers(1, 8), st.integers(9, 2000), st.sampled_from([10_000, 100_000]))
+sizes = st.one_of(
+    st.integers(1, 8), st.integers(9, 2000), st.sampled_from([10_000, 100_000])
+)
 
 
 @st.composite
@@ -85,7 +87,9 @@ def offset_datasets(draw: st.DrawFn) -> tuple:
     n = draw(st.integers(1, 3000))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     spread = draw(scales)
-    x = draw(st.sampled_from([1e2, 1e3, 1e4])) * spread + spread * rng.standard_normal(n)
+    x = draw(st.sampled_from([1e2, 1e3, 1e4])) * spread + spread * rng.standard_normal(
+        n
+    )
     slope = draw(st.floats(-5, 5))
     y_offset = draw(st.sampled_from([0.0, 1e3, -1e4]))
     noise = draw(st.sampled_from([0.0, 1e-3, 1.0]))

@@ -15,7 +15,9 @@ def data():
 
 
 @pytest.mark.parametrize("batch_size", [None, 64])
-def test_split_run_with_restore_equals_uninterrupted_run(tmp_path, data, batch_size) -> None:
+def test_split_run_with_restore_equals_uninterrupted_run(
+    tmp_path, data, batch_size
+) -> None:
     x, y = data
     settings = {"learning_rate": 0.1, "batch_size": batch_size}
     whole = linfit.train(linfit.LinearModel(), x, y, epochs=10, **settings)
@@ -31,7 +33,9 @@ def test_split_run_with_restore_equals_uninterrupted_run(tmp_path, data, batch_s
     assert history.extended(second).equals(whole)
 
 
-def test_interrupted_save_keeps_the_previous_checkpoint(tmp_path, data, monkeypatch) -> None:
+def test_interrupted_save_keeps_the_previous_checkpoint(
+    tmp_path, data, monkeypatch
+) -> None:
     x, y = data
     model = linfit.LinearModel()
     first = linfit.train(model, x, y, epochs=3, learning_rate=0.1)
@@ -88,8 +92,12 @@ def test_split_shuffled_run_equals_uninterrupted_run(tmp_path, data) -> None:
     first = linfit.train(model, x, y, epochs=2, **settings)
     checkpoint.save(tmp_path / "run", model, first)
     restored, history = checkpoint.restore(tmp_path / "run")
-    second = linfit.train(restored, x, y, epochs=2, first_epoch=history.epochs, **settings)
+    second = linfit.train(
+        restored, x, y, epochs=2, first_epoch=history.epochs, **settings
+    )
     assert history.extended(second).equals(whole)
     # Without first_epoch the second half would replay epochs 0 and 1's orders.
-    again = linfit.train(checkpoint.restore(tmp_path / "run")[0], x, y, epochs=2, **settings)
+    again = linfit.train(
+        checkpoint.restore(tmp_path / "run")[0], x, y, epochs=2, **settings
+    )
     assert not history.extended(again).equals(whole)

@@ -54,14 +54,21 @@ def test_streaming_accuracy_equals_whole_batch_accuracy(run_and_data) -> None:
         metric.update_state(validation.one_hot[piece], logits[piece])
     # Counts of 0/1 summed in float32 are exact below 2^24; the division rounds once.
     assert float(metric.result()) == pytest.approx(whole, rel=2.0**-23)
-    assert float(metric.result()) == pytest.approx(run.validation_accuracy[-1], rel=2.0**-23)
+    assert float(metric.result()) == pytest.approx(
+        run.validation_accuracy[-1], rel=2.0**-23
+    )
 
 
 def test_mlp_outputs_logits_of_the_right_shape() -> None:
     model = MLP(classes=10, hidden=32)
     out = model(np.zeros((3, 32), dtype=np.float32))
     assert out.shape == (3, 10)
-    assert [w.shape for w in model.trainable_weights] == [(32, 32), (32,), (32, 10), (10,)]
+    assert [w.shape for w in model.trainable_weights] == [
+        (32, 32),
+        (32,),
+        (32, 10),
+        (10,),
+    ]
 
 
 def test_log_every_n_steps(run_and_data) -> None:

@@ -51,7 +51,9 @@ def test_fit_json_is_one_object_matching_train(capsys, points_csv) -> None:
         "--json",
     )
     assert status == 0 and err == ""
-    document = json.loads(out)  # exactly one JSON document: trailing text would fail here
+    document = json.loads(
+        out
+    )  # exactly one JSON document: trailing text would fail here
     assert set(document) == {"history", "final"}
     assert set(document["history"]) == {"epoch", "w", "b", "loss"}
     assert document["history"]["epoch"] == list(range(8))
@@ -86,7 +88,14 @@ def test_fit_with_minibatches(capsys, points_csv) -> None:
 
 def test_fit_text_output_prints_rows_in_seed_format(capsys, points_csv) -> None:
     status, out, _ = run_cli(
-        capsys, "fit", "--data", str(points_csv), "--epochs", "2", "--learning-rate", "0.1"
+        capsys,
+        "fit",
+        "--data",
+        str(points_csv),
+        "--epochs",
+        "2",
+        "--learning-rate",
+        "0.1",
     )
     assert status == 0
     assert out.splitlines()[0].startswith("Epoch  0: W=5.00 b=0.00, loss=")
@@ -110,11 +119,22 @@ def test_fit_text_output_prints_rows_in_seed_format(capsys, points_csv) -> None:
         ("1,2\n3,4\n", ["--batch-size", "0"], "batch_size must be between"),
     ],
 )
-def test_bad_input_gives_one_line_and_exit_2(capsys, tmp_path, content, extra, fragment) -> None:
+def test_bad_input_gives_one_line_and_exit_2(
+    capsys, tmp_path, content, extra, fragment
+) -> None:
     path = tmp_path / "data.csv"
     if content is not None:
         path.write_text(content)
-    argv = ["fit", "--data", str(path), "--epochs", "3", "--learning-rate", "0.1", *extra]
+    argv = [
+        "fit",
+        "--data",
+        str(path),
+        "--epochs",
+        "3",
+        "--learning-rate",
+        "0.1",
+        *extra,
+    ]
     with pytest.raises(SystemExit) if "invalid" in fragment else _no_exit():
         status, _out, err = run_cli(capsys, *argv)
         assert status == 2
@@ -151,10 +171,16 @@ def test_diverging_fit_is_an_error_not_a_nan(capsys, points_csv) -> None:
 
 
 def test_demo_plot_writes_three_pngs(capsys, tmp_path) -> None:
-    status, _out, _ = run_cli(capsys, "demo", "--epochs", "3", "--plot", str(tmp_path / "figs"))
+    status, _out, _ = run_cli(
+        capsys, "demo", "--epochs", "3", "--plot", str(tmp_path / "figs")
+    )
     assert status == 0
     names = sorted(p.name for p in (tmp_path / "figs").iterdir())
-    assert names == ["data.png", "loss.png", "parameters.png"]  # no temporary files left
+    assert names == [
+        "data.png",
+        "loss.png",
+        "parameters.png",
+    ]  # no temporary files left
     for name in names:
         assert (tmp_path / "figs" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -195,7 +221,9 @@ def test_real_process_contract(tmp_path) -> None:
     assert result.stderr == f"linfit: error: {bad}:2: cell 'oops' is not a number\n"
 
 
-@pytest.mark.parametrize("variant", ["keras", "functional", "optimizer", "minibatch", "mlp"])
+@pytest.mark.parametrize(
+    "variant", ["keras", "functional", "optimizer", "minibatch", "mlp"]
+)
 def test_every_demo_variant_runs(capsys, variant) -> None:
     status, out, err = run_cli(capsys, "demo", "--variant", variant, "--epochs", "2")
     assert status == 0 and err == ""
@@ -210,14 +238,26 @@ def test_fit_modes_agree_within_the_bound(capsys, points_csv, mode) -> None:
     """Every --mode trains the same rows up to rounding (auto: the moments engine)."""
     from linfit import bounds
 
-    argv = ["fit", "--data", str(points_csv), "--epochs", "150", "--learning-rate", "0.1"]
+    argv = [
+        "fit",
+        "--data",
+        str(points_csv),
+        "--epochs",
+        "150",
+        "--learning-rate",
+        "0.1",
+    ]
     status, out, _ = run_cli(capsys, *argv, "--mode", mode, "--json")
     assert status == 0
     fast = json.loads(out)["history"]
     x, y = linfit.load_csv(points_csv)
     oracle = linfit.reference.train(x.numpy(), y.numpy(), epochs=150, learning_rate=0.1)
-    allowed = bounds.trajectory_error_bound(x.numpy(), y.numpy(), epochs=150, learning_rate=0.1)
-    distance = np.hypot(np.subtract(fast["w"], oracle.w), np.subtract(fast["b"], oracle.b))
+    allowed = bounds.trajectory_error_bound(
+        x.numpy(), y.numpy(), epochs=150, learning_rate=0.1
+    )
+    distance = np.hypot(
+        np.subtract(fast["w"], oracle.w), np.subtract(fast["b"], oracle.b)
+    )
     assert np.all(distance <= allowed)
 
 
@@ -250,6 +290,10 @@ def test_fit_with_mirrored_strategy_in_a_fresh_process(tmp_path, points_csv) -> 
     single = linfit.train(linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1)
     from linfit import bounds
 
-    allowed = 2 * bounds.trajectory_error_bound(x.numpy(), y.numpy(), epochs=3, learning_rate=0.1)
-    distance = np.hypot(np.subtract(mirrored["w"], single.w), np.subtract(mirrored["b"], single.b))
+    allowed = 2 * bounds.trajectory_error_bound(
+        x.numpy(), y.numpy(), epochs=3, learning_rate=0.1
+    )
+    distance = np.hypot(
+        np.subtract(mirrored["w"], single.w), np.subtract(mirrored["b"], single.b)
+    )
     assert np.all(distance <= allowed)

@@ -23,7 +23,16 @@ from linfit._files import write_atomically
 
 
 def run_fit(path, capsys) -> tuple[int, str, str]:
-    argv = ["fit", "--data", str(path), "--epochs", "2", "--learning-rate", "0.01", "--json"]
+    argv = [
+        "fit",
+        "--data",
+        str(path),
+        "--epochs",
+        "2",
+        "--learning-rate",
+        "0.01",
+        "--json",
+    ]
     status = cli.main(argv)
     captured = capsys.readouterr()
     return status, captured.out, captured.err
@@ -43,14 +52,19 @@ csv_like_text = st.lists(
     st.one_of(
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
         st.integers(-(10**40), 10**40).map(str),
-        st.sampled_from(["", " ", "x", "y", '"1"', '"', ";", "1;2", "\ufeff", "nan", "-", "1e"]),
+        st.sampled_from(
+            ["", " ", "x", "y", '"1"', '"', ";", "1;2", "\ufeff", "nan", "-", "1e"]
+        ),
         st.text(max_size=5),
     ),
     max_size=12,
 ).map(lambda cells: ",".join(cells))
 
 
-@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(60),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     st.one_of(
         st.binary(max_size=200),
@@ -80,7 +94,9 @@ def test_random_bytes_never_crash(tmp_path, capsys, content: bytes) -> None:
         (b'1,"2\n3,4\n', False),  # unterminated quote
     ],
 )
-def test_named_hostile_layouts(tmp_path, capsys, content: bytes, accepted: bool) -> None:
+def test_named_hostile_layouts(
+    tmp_path, capsys, content: bytes, accepted: bool
+) -> None:
     path = tmp_path / "data.csv"
     path.write_bytes(content)
     status, out, err = run_fit(path, capsys)
@@ -101,7 +117,12 @@ def test_million_row_file(tmp_path, capsys) -> None:
     x = rng.standard_normal(10**6)
     path = tmp_path / "million.csv"
     np.savetxt(
-        path, np.stack([x, 3 * x + 2], 1), delimiter=",", fmt="%.9g", header="x,y", comments=""
+        path,
+        np.stack([x, 3 * x + 2], 1),
+        delimiter=",",
+        fmt="%.9g",
+        header="x,y",
+        comments="",
     )
     loaded, _ = linfit.load_csv(path)
     assert loaded.shape == (10**6,)
@@ -156,5 +177,7 @@ def test_real_process_on_binary_garbage(tmp_path) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith("linfit: error: ") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("linfit: error: ") and result.stderr.count("\n") == 1
+    )
     assert "Traceback" not in result.stderr

@@ -26,7 +26,9 @@ def cases():
 def test_manifest_carries_format_and_package_version(cases) -> None:
     manifest = json.loads((conformance.checker.GOLDEN / "manifest.json").read_text())
     assert manifest["format"] == "linfit-conformance/v1"
-    version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    version = re.search(
+        r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M
+    )
     assert manifest["linfit_version"] == version.group(1)
     assert set(cases) >= {
         "canonical",
@@ -43,7 +45,9 @@ def test_committed_trajectories_equal_the_reference_code(cases) -> None:
     """Re-running the reference on the committed inputs gives the committed trajectories exactly."""
     for case in cases.values():
         for dtype in ("float64", "float32"):
-            history = reference.train(case.x, case.y, dtype=dtype, **case.train_settings())
+            history = reference.train(
+                case.x, case.y, dtype=dtype, **case.train_settings()
+            )
             regenerated = generate.trajectory(history)
             committed = getattr(case, dtype)
             assert regenerated.dtype == committed.dtype
@@ -80,7 +84,11 @@ def test_independent_numpy_port_passes(cases, dtype) -> None:
 
 
 def test_linfit_tensorflow_passes_as_a_float32_port(cases) -> None:
-    results = {"format": conformance.RESULTS_FORMAT, "precision": "float32", "cases": {}}
+    results = {
+        "format": conformance.RESULTS_FORMAT,
+        "precision": "float32",
+        "cases": {},
+    }
     for name, case in cases.items():
         settings = case.settings
         if case.order is not None:
@@ -99,7 +107,9 @@ def test_linfit_tensorflow_passes_as_a_float32_port(cases) -> None:
     assert all(c.passed for c in checked), [c.line() for c in checked]
 
 
-@pytest.mark.parametrize("mistake", ["loss_after_update", "rows_shifted", "swapped_gradients"])
+@pytest.mark.parametrize(
+    "mistake", ["loss_after_update", "rows_shifted", "swapped_gradients"]
+)
 def test_subtly_wrong_ports_are_rejected_by_orders_of_magnitude(cases, mistake) -> None:
     report = conformance.check(port_numpy.results(cases, np.float32, mistake))
     assert not report.passed
@@ -169,6 +179,8 @@ def test_cli_check_exit_codes(tmp_path, capsys, cases) -> None:
 
 def test_citation_metadata_carries_the_package_version() -> None:
     citation = (ROOT / "CITATION.cff").read_text()
-    version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    version = re.search(
+        r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M
+    )
     assert re.search(r"^version: (.+)$", citation, re.M).group(1) == version.group(1)
     assert "cff-version: 1.2.0" in citation

@@ -90,7 +90,9 @@ def test_load_csv_accepts_common_layouts(tmp_path, text: str) -> None:
         ("", "at least 2 data rows"),
     ],
 )
-def test_load_csv_names_file_and_line_of_problem(tmp_path, text: str, fragment: str) -> None:
+def test_load_csv_names_file_and_line_of_problem(
+    tmp_path, text: str, fragment: str
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(text)
     with pytest.raises(DataFileError) as info:

@@ -25,7 +25,12 @@ def test_same_seed_gives_bit_identical_history(batch_size: int | None) -> None:
     def run() -> linfit.History:
         x, y = linfit.synthesize(n=1000, seed=11)
         return linfit.train(
-            linfit.LinearModel(), x, y, epochs=8, learning_rate=0.1, batch_size=batch_size
+            linfit.LinearModel(),
+            x,
+            y,
+            epochs=8,
+            learning_rate=0.1,
+            batch_size=batch_size,
         )
 
     assert run().equals(run())
@@ -33,7 +38,9 @@ def test_same_seed_gives_bit_identical_history(batch_size: int | None) -> None:
 
 @pytest.mark.parametrize("batch_size", [None, 300])
 @pytest.mark.parametrize("inputs", ["normal", "linspace"])
-def test_eager_and_tf_function_agree_bit_for_bit(inputs: str, batch_size: int | None) -> None:
+def test_eager_and_tf_function_agree_bit_for_bit(
+    inputs: str, batch_size: int | None
+) -> None:
     x, y = linfit.synthesize(n=1000, inputs=inputs, seed=5)
     eager = linfit.train(
         linfit.LinearModel(), x, y, epochs=10, learning_rate=0.1, batch_size=batch_size
@@ -47,7 +54,9 @@ def test_eager_and_tf_function_agree_bit_for_bit(inputs: str, batch_size: int | 
         batch_size=batch_size,
         mode="function",
     )
-    assert eager.equals(compiled), np.stack([eager.w - compiled.w, eager.loss - compiled.loss])
+    assert eager.equals(compiled), np.stack(
+        [eager.w - compiled.w, eager.loss - compiled.loss]
+    )
 
 
 def test_history_equality_is_bitwise() -> None:

@@ -22,7 +22,13 @@ def train_on(device: str, batch_size: int | None = None) -> linfit.History:
     with tf.device(device):
         model = linfit.LinearModel()
         return linfit.train(
-            model, x, y, epochs=10, learning_rate=0.1, batch_size=batch_size, mode="function"
+            model,
+            x,
+            y,
+            epochs=10,
+            learning_rate=0.1,
+            batch_size=batch_size,
+            mode="function",
         )
 
 

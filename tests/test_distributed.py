@@ -27,18 +27,25 @@ def odd_data():
 
 
 @pytest.mark.parametrize(("n", "replicas"), [(1001, 2), (5, 3), (2, 2), (7, 4)])
-def test_shards_cover_the_batch_with_sizes_differing_by_at_most_one(n, replicas) -> None:
+def test_shards_cover_the_batch_with_sizes_differing_by_at_most_one(
+    n, replicas
+) -> None:
     pieces = shards(n, replicas)
     sizes = [s.stop - s.start for s in pieces]
     assert pieces[0].start == 0 and pieces[-1].stop == n
     assert all(a.stop == b.start for a, b in itertools.pairwise(pieces))
     assert max(sizes) - min(sizes) <= 1 and sum(sizes) == n
     if n == 1001:
-        assert sorted(sizes) == [500, 501]  # unequal: the case averaging means gets wrong
+        assert sorted(sizes) == [
+            500,
+            501,
+        ]  # unequal: the case averaging means gets wrong
 
 
 @pytest.mark.parametrize("batch_size", [None, 100])
-def test_mirrored_equals_single_device_within_rounding(strategy, odd_data, batch_size) -> None:
+def test_mirrored_equals_single_device_within_rounding(
+    strategy, odd_data, batch_size
+) -> None:
     """Both runs are within the trajectory bound of the exact one: within twice it of each other.
 
     Not bit-identical: the all-reduce adds the two shards' partial sums, a
@@ -50,7 +57,13 @@ def test_mirrored_equals_single_device_within_rounding(strategy, odd_data, batch
     )
     model = linfit.LinearModel()
     mirrored = linfit.train(
-        model, x, y, epochs=8, learning_rate=0.1, batch_size=batch_size, strategy=strategy
+        model,
+        x,
+        y,
+        epochs=8,
+        learning_rate=0.1,
+        batch_size=batch_size,
+        strategy=strategy,
     )
     allowed = 2 * bounds.trajectory_error_bound(
         x, y, epochs=8, learning_rate=0.1, batch_size=batch_size
@@ -59,7 +72,9 @@ def test_mirrored_equals_single_device_within_rounding(strategy, odd_data, batch
     for k in range(9):
         w, b = float(mirrored.w[k]), float(mirrored.b[k])
         exact = linfit.reference.loss(w, b, x.astype(np.float64), y.astype(np.float64))
-        assert abs(float(mirrored.loss[k]) - exact) <= bounds.loss_error_bound(w, b, x, y)
+        assert abs(float(mirrored.loss[k]) - exact) <= bounds.loss_error_bound(
+            w, b, x, y
+        )
     assert float(model.w.numpy()) == mirrored.w[-1]
 
 
@@ -102,7 +117,9 @@ def test_strategy_refuses_shuffle(strategy, odd_data) -> None:
         )
 
 
-def test_thousands_of_epochs_on_two_workers_with_a_bounded_thread_count(odd_data) -> None:
+def test_thousands_of_epochs_on_two_workers_with_a_bounded_thread_count(
+    odd_data,
+) -> None:
     """2000 epochs (6000 collectives per worker) keep each worker under 300 threads.
 
     With a timeout on the collectives TensorFlow started a thread per
@@ -125,7 +142,12 @@ def test_a_worker_dying_mid_run_fails_clearly_without_hanging(odd_data) -> None:
     x, y = odd_data
     with pytest.raises(linfit.LinfitError, match="worker 1 failed with exit status 3"):
         multiworker.run(
-            x, y, epochs=10_000, learning_rate=0.01, workers=2, fail_worker_after_epochs={1: 2}
+            x,
+            y,
+            epochs=10_000,
+            learning_rate=0.01,
+            workers=2,
+            fail_worker_after_epochs={1: 2},
         )
 
 

@@ -33,7 +33,9 @@ def test_learning_rate_above_bound_raises_with_epoch_and_bound(data) -> None:
     # Detected at the first row past the threshold, and the partial History shows it.
     assert len(error.history) == error.epoch + 1
     assert error.history.loss[-1] > DIVERGENCE_FACTOR * error.history.loss[0]
-    assert np.all(error.history.loss[:-1] <= DIVERGENCE_FACTOR * error.history.loss[0] * 1.001)
+    assert np.all(
+        error.history.loss[:-1] <= DIVERGENCE_FACTOR * error.history.loss[0] * 1.001
+    )
     # Growth is geometric at rate (lr·L − 1)² = 4, so 10^4 is crossed within ~10 epochs.
     assert error.epoch <= math.ceil(math.log(DIVERGENCE_FACTOR) / math.log(4)) + 3
 
@@ -42,7 +44,12 @@ def test_continue_option_shows_the_blow_up_to_infinity(data) -> None:
     x, y = data
     rate = 3.0 * reference.stable_learning_rate(x)
     history = linfit.train(
-        linfit.LinearModel(), x, y, epochs=300, learning_rate=rate, on_divergence="continue"
+        linfit.LinearModel(),
+        x,
+        y,
+        epochs=300,
+        learning_rate=rate,
+        on_divergence="continue",
     )
     assert len(history) == 301
     assert not np.isfinite(history.loss[-1])
@@ -58,7 +65,9 @@ def test_non_finite_loss_is_caught_even_without_growth() -> None:
 
 @settings(max_examples=examples(20))
 @given(problems(), st.floats(0.05, 0.9))
-def test_no_false_alarm_below_the_stable_rate(problem: Problem, fraction: float) -> None:
+def test_no_false_alarm_below_the_stable_rate(
+    problem: Problem, fraction: float
+) -> None:
     """Below 2/L the loss never rises past rounding, so the default never raises."""
     rate = fraction * reference.stable_learning_rate(problem.x)
     history = linfit.train(

@@ -74,7 +74,9 @@ def train(engine: str, strategy, problem: Problem, **settings_) -> linfit.Histor
     return history
 
 
-def assert_model_is_at_last_row(model: linfit.LinearModel, history: linfit.History) -> None:
+def assert_model_is_at_last_row(
+    model: linfit.LinearModel, history: linfit.History
+) -> None:
     assert model.w.numpy().tobytes() == history.w[-1:].tobytes()
     assert model.b.numpy().tobytes() == history.b[-1:].tobytes()
 
@@ -91,11 +93,18 @@ def test_one_step_is_the_exact_step_within_rounding(engine, strategy) -> None:
         """p₁ = p₀ − lr·∇L(p₀) up to the step bound (γ_{n+8}-scaled gradient error + rounding)."""
         rate = fraction * reference.stable_learning_rate(problem.x)
         history = train(
-            engine, strategy, problem, epochs=1, learning_rate=rate, on_divergence="continue"
+            engine,
+            strategy,
+            problem,
+            epochs=1,
+            learning_rate=rate,
+            on_divergence="continue",
         )
         x64, y64 = problem.x.astype(np.float64), problem.y.astype(np.float64)
         exact = reference.step(problem.w, problem.b, x64, y64, rate)
-        allowed = bounds.step_error_bound(problem.w, problem.b, problem.x, problem.y, rate)
+        allowed = bounds.step_error_bound(
+            problem.w, problem.b, problem.x, problem.y, rate
+        )
         assert math.hypot(history.w[1] - exact[0], history.b[1] - exact[1]) <= allowed
 
     check()
@@ -105,7 +114,9 @@ def test_one_step_is_the_exact_step_within_rounding(engine, strategy) -> None:
 
 
 @pytest.mark.parametrize("engine", FULL_BATCH)
-def test_loss_never_rises_beyond_rounding_below_the_stable_rate(engine, strategy) -> None:
+def test_loss_never_rises_beyond_rounding_below_the_stable_rate(
+    engine, strategy
+) -> None:
     @settings(max_examples=budget(engine, 20))
     @given(problems(), st.floats(0.01, 0.9))
     @example(CANONICAL, 0.1 / reference.stable_learning_rate(CANONICAL.x))
@@ -117,13 +128,19 @@ def test_loss_never_rises_beyond_rounding_below_the_stable_rate(engine, strategy
         for k in range(15):
             before = (float(history.w[k]), float(history.b[k]))
             after = (float(history.w[k + 1]), float(history.b[k + 1]))
-            allowance = bounds.descent_allowance(problem.x, problem.y, rate, before, after)
+            allowance = bounds.descent_allowance(
+                problem.x, problem.y, rate, before, after
+            )
             rise = float(history.loss[k + 1]) - float(history.loss[k])
             assert rise <= allowance, f"epoch {k}: rose by {rise} > {allowance}"
             exact_next = reference.step(*before, x64, y64, rate)
-            drop = reference.loss(*before, x64, y64) - reference.loss(*exact_next, x64, y64)
+            drop = reference.loss(*before, x64, y64) - reference.loss(
+                *exact_next, x64, y64
+            )
             if drop > allowance:
-                assert rise < 0, f"epoch {k}: exact drop {drop} > {allowance} but loss rose"
+                assert rise < 0, (
+                    f"epoch {k}: exact drop {drop} > {allowance} but loss rose"
+                )
 
     check()
 
@@ -153,10 +170,17 @@ def test_loss_grows_without_bound_above_the_stable_rate(engine, strategy) -> Non
         w0, b0 = top_eigenvector_start(problem)
         start = Problem(problem.x, problem.y, w0, b0)
         history = train(
-            engine, strategy, start, epochs=epochs, learning_rate=rate, on_divergence="continue"
+            engine,
+            strategy,
+            start,
+            epochs=epochs,
+            learning_rate=rate,
+            on_divergence="continue",
         )
         optimum = reference.least_squares(problem.x, problem.y)
-        floor = reference.loss(*optimum, problem.x.astype(np.float64), problem.y.astype(np.float64))
+        floor = reference.loss(
+            *optimum, problem.x.astype(np.float64), problem.y.astype(np.float64)
+        )
         excess = history.loss.astype(np.float64) - floor
         assert excess[-1] >= 1e6 * excess[0]
         assert np.all(np.diff(history.loss[-5:]) > 0)
@@ -167,13 +191,19 @@ def test_loss_grows_without_bound_above_the_stable_rate(engine, strategy) -> Non
 # 3. trajectory -------------------------------------------------------------
 
 
-def assert_follows_oracle(history: linfit.History, problem: Problem, **settings_) -> None:
-    oracle = reference.train(problem.x, problem.y, w=problem.w, b=problem.b, **settings_)
+def assert_follows_oracle(
+    history: linfit.History, problem: Problem, **settings_
+) -> None:
+    oracle = reference.train(
+        problem.x, problem.y, w=problem.w, b=problem.b, **settings_
+    )
     allowed = bounds.trajectory_error_bound(
         problem.x, problem.y, w=problem.w, b=problem.b, **settings_
     )
     distance = np.hypot(history.w - oracle.w, history.b - oracle.b)
-    assert np.all(distance <= allowed), f"rows {np.nonzero(distance > allowed)[0]} off the oracle"
+    assert np.all(distance <= allowed), (
+        f"rows {np.nonzero(distance > allowed)[0]} off the oracle"
+    )
     x64, y64 = problem.x.astype(np.float64), problem.y.astype(np.float64)
     for w, b, loss in zip(history.w, history.b, history.loss, strict=True):
         exact = reference.loss(float(w), float(b), x64, y64)
@@ -202,17 +232,28 @@ def test_minibatch_trajectory_follows_the_oracle(engine, strategy) -> None:
         n = problem.x.size
         batch_size = max(1, -(-n // batches))
         slices = reference.batch_slices(n, batch_size)
-        rate = fraction * min(reference.stable_learning_rate(problem.x[s]) for s in slices)
-        history = train(
-            engine, strategy, problem, epochs=4, learning_rate=rate, batch_size=batch_size
+        rate = fraction * min(
+            reference.stable_learning_rate(problem.x[s]) for s in slices
         )
-        assert_follows_oracle(history, problem, epochs=4, learning_rate=rate, batch_size=batch_size)
+        history = train(
+            engine,
+            strategy,
+            problem,
+            epochs=4,
+            learning_rate=rate,
+            batch_size=batch_size,
+        )
+        assert_follows_oracle(
+            history, problem, epochs=4, learning_rate=rate, batch_size=batch_size
+        )
 
     check()
 
 
 @pytest.mark.parametrize("engine", SHUFFLED)
-def test_shuffled_trajectory_follows_the_oracle_replaying_the_order(engine, strategy) -> None:
+def test_shuffled_trajectory_follows_the_oracle_replaying_the_order(
+    engine, strategy
+) -> None:
     @settings(max_examples=budget(engine, 8))
     @given(problems(), st.integers(1, 6), st.integers(0, 2**31), st.integers(0, 5))
     def check(problem: Problem, batches: int, seed: int, first_epoch: int) -> None:
@@ -234,7 +275,12 @@ def test_shuffled_trajectory_follows_the_oracle_replaying_the_order(engine, stra
         )
         order = linfit.epoch_order(n, seed, first_epoch + 3)[first_epoch:]
         assert_follows_oracle(
-            history, problem, epochs=3, learning_rate=rate, batch_size=batch_size, order=order
+            history,
+            problem,
+            epochs=3,
+            learning_rate=rate,
+            batch_size=batch_size,
+            order=order,
         )
 
     check()
@@ -250,8 +296,12 @@ def test_shuffled_trajectory_follows_the_oracle_replaying_the_order(engine, stra
 def test_same_call_gives_the_same_bits(engine, strategy, batch_size) -> None:
     x, y = (t.numpy() for t in linfit.synthesize(n=1000, seed=11))
     problem = Problem(x, y, 5.0, 0.0)
-    first = train(engine, strategy, problem, epochs=8, learning_rate=0.1, batch_size=batch_size)
-    again = train(engine, strategy, problem, epochs=8, learning_rate=0.1, batch_size=batch_size)
+    first = train(
+        engine, strategy, problem, epochs=8, learning_rate=0.1, batch_size=batch_size
+    )
+    again = train(
+        engine, strategy, problem, epochs=8, learning_rate=0.1, batch_size=batch_size
+    )
     assert first.equals(again)
 
 
@@ -307,10 +357,14 @@ def raise_at(row: int, error: BaseException):
 
 @pytest.mark.parametrize("engine", FULL_BATCH)
 @pytest.mark.parametrize("row", [0, 3, 10])
-def test_ctrl_c_keeps_the_rows_and_the_model_at_the_last_one(engine, strategy, row) -> None:
+def test_ctrl_c_keeps_the_rows_and_the_model_at_the_last_one(
+    engine, strategy, row
+) -> None:
     x, y = (t.numpy() for t in linfit.synthesize(n=200, seed=1))
     model = linfit.LinearModel()
-    full = train(engine, strategy, Problem(x, y, 5.0, 0.0), epochs=10, learning_rate=0.1)
+    full = train(
+        engine, strategy, Problem(x, y, 5.0, 0.0), epochs=10, learning_rate=0.1
+    )
     with pytest.raises(linfit.TrainingInterrupted) as info:
         linfit.train(
             model,
@@ -325,12 +379,16 @@ def test_ctrl_c_keeps_the_rows_and_the_model_at_the_last_one(engine, strategy, r
     assert isinstance(info.value, KeyboardInterrupt)
     history = info.value.history
     assert len(history) == row + 1
-    assert history.w.tobytes() == full.w[: row + 1].tobytes()  # the rows before the interrupt
+    assert (
+        history.w.tobytes() == full.w[: row + 1].tobytes()
+    )  # the rows before the interrupt
     assert_model_is_at_last_row(model, history)
 
 
 @pytest.mark.parametrize("engine", FULL_BATCH)
-def test_a_failing_callback_passes_through_and_the_model_stays_at_its_row(engine, strategy) -> None:
+def test_a_failing_callback_passes_through_and_the_model_stays_at_its_row(
+    engine, strategy
+) -> None:
     x, y = (t.numpy() for t in linfit.synthesize(n=200, seed=1))
     model = linfit.LinearModel()
     seen = []
@@ -357,12 +415,21 @@ def test_a_failing_callback_passes_through_and_the_model_stays_at_its_row(engine
 # 7. which engine runs what -------------------------------------------------
 
 
-def test_auto_picks_the_moments_engine_and_the_strategy_picks_distributed(strategy) -> None:
+def test_auto_picks_the_moments_engine_and_the_strategy_picks_distributed(
+    strategy,
+) -> None:
     from linfit.loop import pick_engine
 
     x, y = (t.numpy() for t in linfit.synthesize(n=100, seed=1))
     problem = linfit.engines.Problem(
-        linfit.LinearModel(), (5.0, 0.0), x, y, linfit.moments.moments(x, y), 3, 0.1, 100
+        linfit.LinearModel(),
+        (5.0, 0.0),
+        x,
+        y,
+        linfit.moments.moments(x, y),
+        3,
+        0.1,
+        100,
     )
     assert pick_engine("auto", problem) == "moments"
     assert pick_engine(None, problem) == "eager"
@@ -384,7 +451,13 @@ def test_engines_refuse_what_they_cannot_run(engine, settings_, fragment) -> Non
     x, y = linfit.synthesize(n=100, seed=1)
     with pytest.raises(linfit.InputValueError, match=fragment):
         linfit.train(
-            linfit.LinearModel(), x, y, epochs=1, learning_rate=0.1, mode=engine, **settings_
+            linfit.LinearModel(),
+            x,
+            y,
+            epochs=1,
+            learning_rate=0.1,
+            mode=engine,
+            **settings_,
         )
 
 
@@ -392,5 +465,11 @@ def test_a_strategy_with_a_single_device_engine_is_refused(strategy) -> None:
     x, y = linfit.synthesize(n=100, seed=1)
     with pytest.raises(linfit.InputValueError, match="needs the 'distributed' engine"):
         linfit.train(
-            linfit.LinearModel(), x, y, epochs=1, learning_rate=0.1, mode="xla", strategy=strategy
+            linfit.LinearModel(),
+            x,
+            y,
+            epochs=1,
+            learning_rate=0.1,
+            mode="xla",
+            strategy=strategy,
         )

@@ -31,7 +31,9 @@ def exact_gradient(problem: Problem) -> np.ndarray:
 
 def tape_gradient(problem: Problem) -> np.ndarray:
     model = linfit.LinearModel(w=problem.w, b=problem.b)
-    _, grads = linfit.loss_and_gradients(model, tf.constant(problem.x), tf.constant(problem.y))
+    _, grads = linfit.loss_and_gradients(
+        model, tf.constant(problem.x), tf.constant(problem.y)
+    )
     return np.array([float(g) for g in grads])
 
 
@@ -48,9 +50,13 @@ def formula_gradient(problem: Problem) -> np.ndarray:
 @settings(max_examples=examples(60))
 @given(problems())
 @example(CANONICAL)
-def test_tape_gradient_matches_float64_oracle_within_rounding_bound(problem: Problem) -> None:
+def test_tape_gradient_matches_float64_oracle_within_rounding_bound(
+    problem: Problem,
+) -> None:
     """|tape − exact| ≤ γ_{n+8}·(2/n)Σ|x_i|M_i for w and γ_{n+8}·(2/n)ΣM_i for b."""
-    bound = np.array(bounds.gradient_error_bound(problem.w, problem.b, problem.x, problem.y))
+    bound = np.array(
+        bounds.gradient_error_bound(problem.w, problem.b, problem.x, problem.y)
+    )
     error = np.abs(tape_gradient(problem) - exact_gradient(problem))
     assert np.all(error <= bound), f"error {error} exceeds bound {bound}"
 
@@ -58,9 +64,13 @@ def test_tape_gradient_matches_float64_oracle_within_rounding_bound(problem: Pro
 @settings(max_examples=examples(60))
 @given(problems())
 @example(CANONICAL)
-def test_analytic_formula_matches_float64_oracle_within_rounding_bound(problem: Problem) -> None:
+def test_analytic_formula_matches_float64_oracle_within_rounding_bound(
+    problem: Problem,
+) -> None:
     """The hand-derived float32 formula obeys the same bound as the tape."""
-    bound = np.array(bounds.gradient_error_bound(problem.w, problem.b, problem.x, problem.y))
+    bound = np.array(
+        bounds.gradient_error_bound(problem.w, problem.b, problem.x, problem.y)
+    )
     error = np.abs(formula_gradient(problem) - exact_gradient(problem))
     assert np.all(error <= bound), f"error {error} exceeds bound {bound}"
 
@@ -69,7 +79,9 @@ def test_analytic_formula_matches_float64_oracle_within_rounding_bound(problem: 
 @given(problems())
 def test_tape_and_formula_agree_within_twice_the_bound(problem: Problem) -> None:
     """Both float32 gradients lie within the bound of the exact one, so within 2× of each other."""
-    bound = np.array(bounds.gradient_error_bound(problem.w, problem.b, problem.x, problem.y))
+    bound = np.array(
+        bounds.gradient_error_bound(problem.w, problem.b, problem.x, problem.y)
+    )
     error = np.abs(tape_gradient(problem) - formula_gradient(problem))
     assert np.all(error <= 2 * bound)
 

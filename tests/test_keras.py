@@ -13,7 +13,12 @@ import pytest
 import linfit
 from linfit import bounds
 from linfit._tensorflow import tf
-from linfit.keras_model import KerasLinearModel, fit_keras, save_weights_atomically, weights
+from linfit.keras_model import (
+    KerasLinearModel,
+    fit_keras,
+    save_weights_atomically,
+    weights,
+)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +74,9 @@ def test_trap_raw_variable_on_keras_model_is_not_trained(data) -> None:
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse", jit_compile=False)
     with pytest.warns(UserWarning, match="does not have any trainable weights"):
         fitted = model.fit(x, y, epochs=3, batch_size=len(x), verbose=0)
-    assert float(model.W.numpy()) == 5.0 and float(model.B.numpy()) == 0.0  # nothing trained
+    assert (
+        float(model.W.numpy()) == 5.0 and float(model.B.numpy()) == 0.0
+    )  # nothing trained
     losses = fitted.history["loss"]
     # The loss is reported but does not move (up to a few ulp from Keras' running mean).
     assert losses[-1] == pytest.approx(losses[0], rel=4 * 2.0**-24)
@@ -118,9 +125,9 @@ def test_trap_column_targets_broadcast_in_a_hand_loop_but_not_in_fit(data) -> No
     assert np.float32(column) == pytest.approx(float(right), rel=1e-6)
     # linfit's hand loop refuses nothing and broadcasts nothing: (N, 1) is flattened.
     flat = linfit.train(linfit.LinearModel(), x, y, epochs=2, learning_rate=0.1)
-    assert linfit.train(linfit.LinearModel(), x, y[:, None], epochs=2, learning_rate=0.1).equals(
-        flat
-    )
+    assert linfit.train(
+        linfit.LinearModel(), x, y[:, None], epochs=2, learning_rate=0.1
+    ).equals(flat)
 
 
 def test_interrupted_weights_save_keeps_the_good_file(tmp_path, monkeypatch) -> None:

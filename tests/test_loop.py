@@ -11,7 +11,9 @@ from linfit import reference
 
 def test_verbose_prints_every_row_in_seed_format(capsys) -> None:
     x, y = linfit.synthesize(n=100, seed=1)
-    history = linfit.train(linfit.LinearModel(), x, y, epochs=4, learning_rate=0.1, verbose=True)
+    history = linfit.train(
+        linfit.LinearModel(), x, y, epochs=4, learning_rate=0.1, verbose=True
+    )
     printed = capsys.readouterr().out.splitlines()
     assert printed == history.lines()
     w, b, loss = float(history.w[2]), float(history.b[2]), float(history.loss[2])
@@ -39,18 +41,26 @@ def test_progress_bar_comes_from_tqdm(capsys) -> None:
     linfit.train(linfit.LinearModel(), x, y, epochs=5, learning_rate=0.1, progress=True)
     err = capsys.readouterr().err
     assert "training" in err and "5/5" in err
-    linfit.train(linfit.LinearModel(), x, y, epochs=5, learning_rate=0.1, progress=False)
+    linfit.train(
+        linfit.LinearModel(), x, y, epochs=5, learning_rate=0.1, progress=False
+    )
     assert capsys.readouterr().err == ""
 
 
 def test_zero_epochs_records_the_untrained_model() -> None:
     x, y = linfit.synthesize(n=50, seed=1)
-    history = linfit.train(linfit.LinearModel(2.0, 1.0), x, y, epochs=0, learning_rate=0.1)
+    history = linfit.train(
+        linfit.LinearModel(2.0, 1.0), x, y, epochs=0, learning_rate=0.1
+    )
     assert len(history) == 1 and history.w[0] == 2.0 and history.b[0] == 1.0
 
 
-@pytest.mark.parametrize(("n", "batch_size", "sizes"), [(10, 3, [3, 3, 3, 1]), (4, 4, [4])])
-def test_minibatches_are_consecutive_with_a_short_last_batch(n, batch_size, sizes) -> None:
+@pytest.mark.parametrize(
+    ("n", "batch_size", "sizes"), [(10, 3, [3, 3, 3, 1]), (4, 4, [4])]
+)
+def test_minibatches_are_consecutive_with_a_short_last_batch(
+    n, batch_size, sizes
+) -> None:
     slices = reference.batch_slices(n, batch_size)
     assert [s.stop - s.start for s in slices] == sizes
     assert slices[0].start == 0 and slices[-1].stop == n
@@ -59,5 +69,7 @@ def test_minibatches_are_consecutive_with_a_short_last_batch(n, batch_size, size
 def test_batch_size_equal_to_n_is_the_full_batch() -> None:
     x, y = linfit.synthesize(n=64, seed=2)
     full = linfit.train(linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1)
-    same = linfit.train(linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1, batch_size=64)
+    same = linfit.train(
+        linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1, batch_size=64
+    )
     assert full.equals(same)

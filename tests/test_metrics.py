@@ -38,8 +38,12 @@ def test_parameter_error() -> None:
 
 
 @settings(max_examples=examples(25))
-@given(generated_datasets(st.integers(2, 3000)), st.integers(1, 7), st.integers(0, 2**16))
-def test_streaming_metrics_equal_whole_batch_metrics(data, pieces: int, seed: int) -> None:
+@given(
+    generated_datasets(st.integers(2, 3000)), st.integers(1, 7), st.integers(0, 2**16)
+)
+def test_streaming_metrics_equal_whole_batch_metrics(
+    data, pieces: int, seed: int
+) -> None:
     """Any split into batches gives the whole-batch value up to float64 summation rounding.
 
     Both sides sum the same float64 terms in different orders: the difference
@@ -52,14 +56,22 @@ def test_streaming_metrics_equal_whole_batch_metrics(data, pieces: int, seed: in
     for stream in streams:
         stream.update_state([9.0], [1.0])  # junk that reset_state must forget
         stream.reset_state()
-        for part_y, part_p in zip(np.split(y, cuts), np.split(prediction, cuts), strict=False):
+        for part_y, part_p in zip(
+            np.split(y, cuts), np.split(prediction, cuts), strict=False
+        ):
             stream.update_state(part_y, part_p)
         assert stream.count == y.size
     y64, p64 = y.astype(np.float64), prediction.astype(np.float64)
     gamma = (y.size + 2) * U64
     squared, absolute = (p64 - y64) ** 2, np.abs(p64 - y64)
-    assert abs(streams[0].result() - linfit.mse(y, prediction)) <= 2 * gamma * squared.mean()
-    assert abs(streams[1].result() - linfit.mae(y, prediction)) <= 2 * gamma * absolute.mean()
+    assert (
+        abs(streams[0].result() - linfit.mse(y, prediction))
+        <= 2 * gamma * squared.mean()
+    )
+    assert (
+        abs(streams[1].result() - linfit.mae(y, prediction))
+        <= 2 * gamma * absolute.mean()
+    )
     total = np.sum((y64 - y64.mean()) ** 2)
     if total > 1e-6 * np.sum(y64**2):  # R² is ill-conditioned when y barely varies
         # R² = 1 − SSE/SST. Streaming forms SST = Σy² − (Σy)²/N, off by ≲ 3γ·Σy²; SSE is

@@ -32,7 +32,9 @@ def test_order_depends_only_on_seed_and_epoch() -> None:
 
 @settings(max_examples=examples(10))
 @given(st.integers(1, 40), st.integers(1, 12), st.integers(0, 1000))
-def test_training_batches_follow_the_exported_order(n: int, batch_size: int, seed: int) -> None:
+def test_training_batches_follow_the_exported_order(
+    n: int, batch_size: int, seed: int
+) -> None:
     """The pipeline that trains carries indices; they are exactly the exported order."""
     batch_size = min(batch_size, n)
     x = tf.range(n, dtype=tf.float32) * 0.5
@@ -50,7 +52,9 @@ def test_training_batches_follow_the_exported_order(n: int, batch_size: int, see
 
 
 @pytest.mark.parametrize(("batch_size", "seed"), [(100, 0), (64, 7), (1000, 3)])
-def test_shuffled_training_matches_reference_replaying_the_order(batch_size, seed) -> None:
+def test_shuffled_training_matches_reference_replaying_the_order(
+    batch_size, seed
+) -> None:
     x, y = (t.numpy() for t in linfit.synthesize(n=1000, seed=2))
     epochs, rate = 5, 0.1
     history = linfit.train(
@@ -71,11 +75,13 @@ def test_shuffled_training_matches_reference_replaying_the_order(batch_size, see
     )
     assert np.all(np.hypot(history.w - oracle.w, history.b - oracle.b) <= allowed)
     # The order matters: replaying the unshuffled order would land elsewhere.
-    unshuffled = reference.train(x, y, epochs=epochs, learning_rate=rate, batch_size=batch_size)
+    unshuffled = reference.train(
+        x, y, epochs=epochs, learning_rate=rate, batch_size=batch_size
+    )
     if batch_size < len(x):
-        assert np.hypot(unshuffled.w[-1] - oracle.w[-1], unshuffled.b[-1] - oracle.b[-1]) > (
-            10 * allowed[-1]
-        )
+        assert np.hypot(
+            unshuffled.w[-1] - oracle.w[-1], unshuffled.b[-1] - oracle.b[-1]
+        ) > (10 * allowed[-1])
 
 
 def test_shuffled_runs_are_reproducible_and_seed_dependent() -> None:

@@ -28,7 +28,14 @@ def exact_loss_and_gradient(problem: Problem) -> tuple[float, float, float]:
     w, b, n = problem.w, problem.b, x.size
     # r² = w²x² + b² + y² + 2wbx − 2wxy − 2by: every product of float32 values is exact.
     loss_terms = np.concatenate(
-        [w * w * x * x, np.full(n, b * b), y * y, 2 * w * b * x, -2 * w * x * y, -2 * b * y]
+        [
+            w * w * x * x,
+            np.full(n, b * b),
+            y * y,
+            2 * w * b * x,
+            -2 * w * x * y,
+            -2 * b * y,
+        ]
     )
     grad_w_terms = np.concatenate([2 * w * x * x, 2 * b * x, -2 * x * y])
     grad_b_terms = np.concatenate([2 * w * x, np.full(n, 2 * b), -2 * y])
@@ -38,7 +45,11 @@ def exact_loss_and_gradient(problem: Problem) -> tuple[float, float, float]:
 def moments_only_bounds(problem: Problem) -> tuple[float, float, float]:
     """The float64 moments terms of the bounds (the float32 terms removed)."""
     x = problem.x.astype(np.float64)
-    m = abs(problem.w) * np.abs(x) + abs(problem.b) + np.abs(problem.y.astype(np.float64))
+    m = (
+        abs(problem.w) * np.abs(x)
+        + abs(problem.b)
+        + np.abs(problem.y.astype(np.float64))
+    )
     g = bounds.gamma(x.size + bounds.MOMENTS_ROUNDINGS, 2.0**-53)
     return (
         g * (12 * np.mean(m * m) + 24 * np.mean(m) ** 2),
@@ -50,12 +61,16 @@ def moments_only_bounds(problem: Problem) -> tuple[float, float, float]:
 @settings(max_examples=examples(150))
 @given(problems())
 @example(CANONICAL)
-def test_loss_and_gradient_from_moments_are_within_the_float64_bound(problem: Problem) -> None:
+def test_loss_and_gradient_from_moments_are_within_the_float64_bound(
+    problem: Problem,
+) -> None:
     """|computed − exact| within the float64 moments term alone (not the float32 bound)."""
     m = moments.moments(problem.x, problem.y)
     computed = (m.loss(problem.w, problem.b), *m.gradient(problem.w, problem.b))
     exact = exact_loss_and_gradient(problem)
-    for got, want, bound in zip(computed, exact, moments_only_bounds(problem), strict=True):
+    for got, want, bound in zip(
+        computed, exact, moments_only_bounds(problem), strict=True
+    ):
         assert abs(got - want) <= bound, (got, want, bound)
 
 
@@ -72,7 +87,9 @@ def test_far_off_means_do_not_cancel(data) -> None:
     m = moments.moments(x, y)
     x64 = x.astype(np.float64)
     mean = math.fsum(x64) / x.size
-    exact_var = math.fsum((x64 - mean) ** 2) / x.size  # x − mean: one rounding, fine for 1e-9
+    exact_var = (
+        math.fsum((x64 - mean) ** 2) / x.size
+    )  # x − mean: one rounding, fine for 1e-9
     assert abs(m.var_x - exact_var) <= 1e-9 * exact_var + 1e-300
 
 
@@ -91,12 +108,16 @@ def test_the_second_pass_runs_only_when_the_mean_dwarfs_the_spread(monkeypatch) 
 def test_non_finite_data_gives_non_finite_moments() -> None:
     x = np.float32([1.0, np.inf, 2.0])
     assert not moments.moments(x, np.float32([0, 0, 0])).finite
-    assert moments.moments(np.float32([3e38, 3e38]), np.float32([1, 2])).finite  # no overflow
+    assert moments.moments(
+        np.float32([3e38, 3e38]), np.float32([1, 2])
+    ).finite  # no overflow
 
 
 def test_train_names_the_first_non_finite_value() -> None:
     x = np.array([1.0, 2.0, 1e39, np.nan])
-    with pytest.raises(linfit.InputValueError, match=r"x\[2\] = 1e\+39 is not a finite float32"):
+    with pytest.raises(
+        linfit.InputValueError, match=r"x\[2\] = 1e\+39 is not a finite float32"
+    ):
         linfit.train(linfit.LinearModel(), x, np.ones(4), epochs=1, learning_rate=0.1)
 
 
@@ -104,7 +125,10 @@ def test_train_names_the_first_non_finite_value() -> None:
 def test_batch_moments_equal_the_moments_of_each_batch(batch_size) -> None:
     x, y = (t.numpy() for t in linfit.synthesize(n=1000, seed=2))
     pieces = batch_moments(x, y, batch_size, shift=(0.1, 2.0))
-    direct = [moments.moments(x[s], y[s]) for s in linfit.reference.batch_slices(1000, batch_size)]
+    direct = [
+        moments.moments(x[s], y[s])
+        for s in linfit.reference.batch_slices(1000, batch_size)
+    ]
     assert [p.n for p in pieces] == [d.n for d in direct]
     for piece, one in zip(pieces, direct, strict=True):
         for field in ("mean_x", "mean_y", "var_x", "cov_xy", "var_y"):

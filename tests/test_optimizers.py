@@ -15,8 +15,12 @@ def data():
 def test_functional_style_equals_train(data) -> None:
     """200 steps at 0.01 from W=5, B=10: bit-identical rows (same ops, same order)."""
     x, y = data
-    functional = linfit.train_functional(x, y, steps=200, learning_rate=0.01, w=5.0, b=10.0)
-    reference = linfit.train(linfit.LinearModel(5.0, 10.0), x, y, epochs=200, learning_rate=0.01)
+    functional = linfit.train_functional(
+        x, y, steps=200, learning_rate=0.01, w=5.0, b=10.0
+    )
+    reference = linfit.train(
+        linfit.LinearModel(5.0, 10.0), x, y, epochs=200, learning_rate=0.01
+    )
     assert functional.equals(reference)
 
 
@@ -27,10 +31,14 @@ def test_optimizer_style_equals_train_and_reports_every_20(data) -> None:
     optimized = linfit.train_with_optimizer(
         x, y, steps=300, learning_rate=0.01, report=lambda *r: reports.append(r)
     )
-    reference = linfit.train(linfit.LinearModel(5.0, 10.0), x, y, epochs=300, learning_rate=0.01)
+    reference = linfit.train(
+        linfit.LinearModel(5.0, 10.0), x, y, epochs=300, learning_rate=0.01
+    )
     assert optimized.equals(reference)
     assert [step for step, _ in reports] == list(range(0, 300, 20))
-    assert [loss for _, loss in reports] == [float(reference.loss[k]) for k in range(0, 300, 20)]
+    assert [loss for _, loss in reports] == [
+        float(reference.loss[k]) for k in range(0, 300, 20)
+    ]
 
 
 def test_seed_003_run_ends_at_the_optimum(data) -> None:

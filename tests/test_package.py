@@ -75,7 +75,11 @@ def test_linfit_does_not_need_matplotlib_and_import_prints_nothing() -> None:
         "    print('plots need matplotlib')\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     assert result.stdout == "plots need matplotlib\n"
     assert result.stderr == ""
@@ -83,7 +87,11 @@ def test_linfit_does_not_need_matplotlib_and_import_prints_nothing() -> None:
 
 def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
     )
 
 
@@ -113,7 +121,10 @@ def test_without_tensorflow_the_numpy_parts_work_and_the_rest_names_the_extra() 
     result = run_python(code)
     first, message = result.stdout.split("\n", 1)
     assert first == "True"
-    assert "'linfit-reference[cpu]'" in message and "'linfit-reference[and-cuda]'" in message
+    assert (
+        "'linfit-reference[cpu]'" in message
+        and "'linfit-reference[and-cuda]'" in message
+    )
 
 
 INSTALL = re.compile(r"pip install([^\n#`;&)]*)")
@@ -155,7 +166,9 @@ def test_every_install_instruction_names_the_distribution() -> None:
     )
     assert mentions >= 4  # README, both docs home pages, the ImportError at least
     assert (
-        re.search(r'^name = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+        re.search(
+            r'^name = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M
+        ).group(1)
         == linfit.DISTRIBUTION
     )
 
@@ -183,6 +196,8 @@ def test_the_command_line_answers_at_once_where_it_has_nothing_to_compute(argv) 
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "linfit", *argv], capture_output=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "linfit", *argv], capture_output=True, timeout=60
+        )
         times.append(time.perf_counter() - start)
     assert min(times) < 0.5, times

@@ -23,7 +23,9 @@ GOLDEN = ROOT / "linfit" / "conformance" / "v1"
 PORTS = ROOT / "ports"
 
 
-def check(results: Path, python: str = sys.executable, *extra: str) -> subprocess.CompletedProcess:
+def check(
+    results: Path, python: str = sys.executable, *extra: str
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [python, "-m", "linfit", "conformance", "check", *extra, str(results)],
         capture_output=True,
@@ -38,7 +40,9 @@ def assert_every_case_passes(results: Path) -> None:
     assert verdict.returncode == 0, verdict.stdout + verdict.stderr
     report = json.loads(verdict.stdout)
     assert report["passed"] and len(report["cases"]) == 8
-    assert all(case["worst"] is not None and case["worst"] <= 1 for case in report["cases"])
+    assert all(
+        case["worst"] is not None and case["worst"] <= 1 for case in report["cases"]
+    )
 
 
 PRECISIONS = ["float32", "float64"]
@@ -66,14 +70,20 @@ def c_port(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_the_c_port_passes(c_port, tmp_path, precision) -> None:
     results = tmp_path / "results.json"
-    subprocess.run([str(c_port[0]), str(GOLDEN), str(results), precision], check=True, timeout=120)
+    subprocess.run(
+        [str(c_port[0]), str(GOLDEN), str(results), precision], check=True, timeout=120
+    )
     assert_every_case_passes(results)
 
 
 @pytest.mark.parametrize("precision", PRECISIONS)
-def test_a_c_port_recording_the_loss_one_step_late_fails(c_port, tmp_path, precision) -> None:
+def test_a_c_port_recording_the_loss_one_step_late_fails(
+    c_port, tmp_path, precision
+) -> None:
     results = tmp_path / "results.json"
-    subprocess.run([str(c_port[1]), str(GOLDEN), str(results), precision], check=True, timeout=120)
+    subprocess.run(
+        [str(c_port[1]), str(GOLDEN), str(results), precision], check=True, timeout=120
+    )
     verdict = check(results)
     assert verdict.returncode == 1
     assert "FAIL" in verdict.stdout
@@ -91,7 +101,13 @@ def node() -> str:
 def test_the_javascript_port_passes(node, tmp_path, precision) -> None:
     results = tmp_path / "results.json"
     subprocess.run(
-        [node, str(PORTS / "js" / "run_conformance.js"), str(GOLDEN), str(results), precision],
+        [
+            node,
+            str(PORTS / "js" / "run_conformance.js"),
+            str(GOLDEN),
+            str(results),
+            precision,
+        ],
         check=True,
         timeout=120,
         capture_output=True,
@@ -102,7 +118,10 @@ def test_the_javascript_port_passes(node, tmp_path, precision) -> None:
 def test_the_javascript_port_selftest(node) -> None:
     """npy parsing, the epoch-table format (Python's rounding), stepping = training."""
     result = subprocess.run(
-        [node, str(PORTS / "js" / "test_port.js")], capture_output=True, text=True, timeout=120
+        [node, str(PORTS / "js" / "test_port.js")],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
 
@@ -110,7 +129,9 @@ def test_the_javascript_port_selftest(node) -> None:
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_the_jax_port_passes(tmp_path, precision) -> None:
     if importlib.util.find_spec("jax") is None:
-        pytest.skip("JAX is not installed in this environment; `nox -s ports` runs this test")
+        pytest.skip(
+            "JAX is not installed in this environment; `nox -s ports` runs this test"
+        )
     results = tmp_path / "results.json"
     subprocess.run(
         [
@@ -142,7 +163,11 @@ def test_the_checker_does_not_import_tensorflow(tmp_path) -> None:
         "print('tensorflow' in sys.modules, 'keras' in sys.modules, status)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert result.stdout.splitlines()[-1] == "False False 0"
 
@@ -165,7 +190,9 @@ def test_a_numpy_only_install_of_the_wheel_checks_a_port_quickly(tmp_path) -> No
     )
     wheel = next(dist.glob("linfit_reference-*.whl"))
     venv = tmp_path / "venv"
-    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    subprocess.run(
+        [uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True
+    )
     python = str(venv / "bin" / "python")
     subprocess.run(
         [uv, "pip", "install", "--quiet", "--python", python, str(wheel)],
@@ -174,7 +201,11 @@ def test_a_numpy_only_install_of_the_wheel_checks_a_port_quickly(tmp_path) -> No
         timeout=600,
     )
     installed = subprocess.run(
-        [python, "-c", "import importlib.util as u; print(u.find_spec('tensorflow') is None)"],
+        [
+            python,
+            "-c",
+            "import importlib.util as u; print(u.find_spec('tensorflow') is None)",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -198,7 +229,11 @@ def test_a_numpy_only_install_of_the_wheel_checks_a_port_quickly(tmp_path) -> No
     module = check(results, python)
     assert module.returncode == 0
     demo = subprocess.run(
-        [linfit_command, "demo"], capture_output=True, text=True, timeout=60, check=False
+        [linfit_command, "demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert demo.returncode == 2
     assert "linfit-reference[cpu]" in demo.stderr and demo.stderr.count("\n") == 1

@@ -11,7 +11,9 @@ import linfit
 from linfit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-VERSION = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+VERSION = re.search(
+    r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M
+).group(1)
 
 
 def test_package_reports_the_pyproject_version() -> None:

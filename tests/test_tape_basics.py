@@ -52,7 +52,10 @@ def test_watch_accessed_variables_false_watches_only_what_you_ask() -> None:
 
 
 def test_gradients_follow_nested_structures() -> None:
-    params = {"layer": {"w": tf.Variable(2.0), "b": tf.Variable(1.0)}, "scale": [tf.Variable(3.0)]}
+    params = {
+        "layer": {"w": tf.Variable(2.0), "b": tf.Variable(1.0)},
+        "scale": [tf.Variable(3.0)],
+    }
     x = tf.constant(4.0)
     with tf.GradientTape() as tape:
         y = params["scale"][0] * (params["layer"]["w"] * x + params["layer"]["b"])

@@ -33,13 +33,20 @@ def test_long_training_converges_to_least_squares_optimum(inputs: str) -> None:
     rho = (eigenvalues[-1] - eigenvalues[0]) / (eigenvalues[-1] + eigenvalues[0])
     epochs = 200
     history = linfit.train(
-        linfit.LinearModel(), x, y, epochs=epochs, learning_rate=learning_rate, mode="moments"
+        linfit.LinearModel(),
+        x,
+        y,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        mode="moments",
     )
     optimum = np.array(reference.least_squares(x, y))
     start_distance = np.hypot(5.0 - optimum[0], 0.0 - optimum[1])
     allowed = (
         rho**epochs * start_distance
-        + bounds.trajectory_error_bound(x, y, epochs=epochs, learning_rate=learning_rate)[-1]
+        + bounds.trajectory_error_bound(
+            x, y, epochs=epochs, learning_rate=learning_rate
+        )[-1]
     )
     final = np.array([history.w[-1], history.b[-1]], dtype=np.float64)
     assert np.hypot(*(final - optimum)) <= allowed

@@ -69,11 +69,17 @@ def test_model_without_trainable_variables_is_refused() -> None:
         train(model=frozen)
 
 
-@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float16, np.float64, np.bool_])
+@pytest.mark.parametrize(
+    "dtype", [np.int32, np.int64, np.float16, np.float64, np.bool_]
+)
 def test_real_dtypes_are_cast_to_float32_by_rounding(dtype) -> None:
     """The documented rule: any real dtype is converted to float32, round to nearest."""
     x = np.array([0, 1, 2, 3], dtype=dtype)
-    y = np.array([1, 3, 5, 7], dtype=dtype) if dtype != np.bool_ else np.array([1, 0, 1, 0])
+    y = (
+        np.array([1, 3, 5, 7], dtype=dtype)
+        if dtype != np.bool_
+        else np.array([1, 0, 1, 0])
+    )
     converted = train(x=x, y=y, epochs=3)
     expected = train(x=x.astype(np.float32), y=y.astype(np.float32), epochs=3)
     assert converted.equals(expected)

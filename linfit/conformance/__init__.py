@@ -4,11 +4,11 @@
 float64 and float32 reference trajectories, ``manifest.json``). They are
 immutable once published: a change of algorithm gets a new folder ``v2``.
 
-* :func:`load_cases` reads them;
-* :func:`check` compares a port's results file with them
+* [`load_cases`][linfit.conformance.checker.load_cases] reads them;
+* [`check`][linfit.conformance.checker.check] compares a port's results file with them
   (``linfit conformance check RESULTS.json`` on the command line);
 * ``python -m linfit.conformance.generate`` rewrites them from
-  :mod:`linfit.conformance.cases`, and a test fails if the committed files and
+  [`linfit.conformance.cases`][], and a test fails if the committed files and
   the code disagree.
 """
 
@@ -22,4 +22,12 @@ from linfit.conformance.checker import (
     load_cases,
 )
 
-__all__ = ["REPORT_FORMAT", "RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]
+__all__ = [
+    "REPORT_FORMAT",
+    "RESULTS_FORMAT",
+    "Case",
+    "CaseReport",
+    "Report",
+    "check",
+    "load_cases",
+]

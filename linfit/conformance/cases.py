@@ -1,6 +1,6 @@
 """The conformance cases: what each golden-vector case trains, and why it is there.
 
-Each case is defined once here; :mod:`linfit.conformance.generate` turns the
+Each case is defined once here; [`linfit.conformance.generate`][] turns the
 definitions into files, and the files — not these functions — are the
 published truth: the inputs are stored exactly, because random generators
 differ between frameworks.
@@ -31,7 +31,7 @@ class CaseDefinition:
         b0: Initial intercept.
         batch_size: ``None`` for full batch.
         shuffle_seed: ``None`` for data order, else the visiting order of each
-            epoch is taken from :func:`linfit.batching.epoch_order` and written out.
+            epoch is taken from [`linfit.batching.epoch_order`][] and written out.
     """
 
     name: str
@@ -64,7 +64,9 @@ def _fixed(x: list[float], y: list[float]) -> Any:
 def _large_magnitudes() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(20261124)
     x = (500.0 + 1000.0 * rng.standard_normal(200)).astype(np.float32)
-    y = (0.002 * x.astype(np.float64) - 3.0 + rng.standard_normal(200)).astype(np.float32)
+    y = (0.002 * x.astype(np.float64) - 3.0 + rng.standard_normal(200)).astype(
+        np.float32
+    )
     return x, y
 
 

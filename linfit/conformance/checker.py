@@ -19,11 +19,11 @@ The tolerance rule, per case and row ``k``:
 
 * parameters: ``‖(w_k, b_k) − (w*_k, b*_k)‖₂ ≤ B_k``, where ``(w*, b*)`` is the
   golden float64 trajectory and ``B_k`` is
-  :func:`linfit.bounds.trajectory_error_bound` for the port's precision, plus
+  [`linfit.bounds.trajectory_error_bound`][] for the port's precision, plus
   the float64 reference's own (tiny) bound;
 * loss: ``|loss_k − L(w_k, b_k)| ≤ β_k``, where ``L`` is the exact loss
   (computed in float64 on the exact inputs) *at the port's own parameters*
-  and ``β_k`` is :func:`linfit.bounds.loss_error_bound` there.
+  and ``β_k`` is [`linfit.bounds.loss_error_bound`][] there.
 
 A row's deviation is reported in units of its bound: at most 1 passes.
 """
@@ -43,7 +43,15 @@ from linfit import bounds, reference
 from linfit.bounds import Precision
 from linfit.errors import InputValueError
 
-__all__ = ["REPORT_FORMAT", "RESULTS_FORMAT", "Case", "CaseReport", "Report", "check", "load_cases"]
+__all__ = [
+    "REPORT_FORMAT",
+    "RESULTS_FORMAT",
+    "Case",
+    "CaseReport",
+    "Report",
+    "check",
+    "load_cases",
+]
 
 RESULTS_FORMAT = "linfit-conformance-results/v1"
 REPORT_FORMAT = "linfit-conformance-report/v1"
@@ -73,7 +81,7 @@ class Case:
     float32: np.ndarray
 
     def train_settings(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`linfit.reference.train` reproducing this case."""
+        """Keyword arguments for [`linfit.reference.train`][] reproducing this case."""
         return {
             "epochs": self.settings["epochs"],
             "learning_rate": self.settings["learning_rate"],
@@ -165,7 +173,9 @@ class Report:
                 {
                     "name": case.name,
                     "passed": case.passed,
-                    "worst": case.worst if not case.message and math.isfinite(case.worst) else None,
+                    "worst": case.worst
+                    if not case.message and math.isfinite(case.worst)
+                    else None,
                     "row": case.worst_row if not case.message else None,
                     "quantity": case.worst_quantity if not case.message else None,
                     "message": case.message,
@@ -184,7 +194,9 @@ def _ratio(deviation: float, bound: float) -> float:
 def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> CaseReport:
     rows = case.settings["epochs"] + 1
     try:
-        columns = [np.asarray(result[key], dtype=np.float64) for key in ("w", "b", "loss")]
+        columns = [
+            np.asarray(result[key], dtype=np.float64) for key in ("w", "b", "loss")
+        ]
     except KeyError as error:
         return CaseReport(case.name, False, message=f"missing column {error}")
     except (TypeError, ValueError):
@@ -199,7 +211,9 @@ def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> Cas
         return CaseReport(case.name, False, message="non-finite values")
     x64, y64 = case.x.astype(np.float64), case.y.astype(np.float64)
     settings = case.train_settings()
-    allowed = bounds.trajectory_error_bound(case.x, case.y, **settings, precision=precision)
+    allowed = bounds.trajectory_error_bound(
+        case.x, case.y, **settings, precision=precision
+    )
     allowed = allowed + bounds.trajectory_error_bound(
         case.x, case.y, **settings, precision="float64"
     )
@@ -213,12 +227,18 @@ def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> Cas
             ("loss", _ratio(abs(loss[k] - exact_loss), loss_bound)),
         ):
             if ratio > report.worst:
-                report.worst, report.worst_row, report.worst_quantity = float(ratio), k, quantity
+                report.worst, report.worst_row, report.worst_quantity = (
+                    float(ratio),
+                    k,
+                    quantity,
+                )
     report.passed = bool(report.worst <= 1.0)
     return report
 
 
-def check(results: dict[str, Any] | str | os.PathLike[str], golden: Any = GOLDEN) -> Report:
+def check(
+    results: dict[str, Any] | str | os.PathLike[str], golden: Any = GOLDEN
+) -> Report:
     """Compare a port's results with the golden vectors.
 
     Args:
@@ -226,7 +246,8 @@ def check(results: dict[str, Any] | str | os.PathLike[str], golden: Any = GOLDEN
         golden: Directory of the golden vectors (default: the package's ``v1``).
 
     Returns:
-        A :class:`Report` with one :class:`CaseReport` per golden case.
+        A [`Report`][linfit.conformance.checker.Report] with one
+        [`CaseReport`][linfit.conformance.checker.CaseReport] per golden case.
 
     Raises:
         InputValueError: If the results file cannot be read or is not a
@@ -237,17 +258,25 @@ def check(results: dict[str, Any] | str | os.PathLike[str], golden: Any = GOLDEN
         try:
             results = json.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
-            raise InputValueError(f"{path}: cannot be read ({error.strerror})") from None
+            raise InputValueError(
+                f"{path}: cannot be read ({error.strerror})"
+            ) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise InputValueError(f"{path}: not valid JSON ({error})") from None
     if not isinstance(results, dict) or results.get("format") != RESULTS_FORMAT:
-        raise InputValueError(f"results must be a JSON object with format {RESULTS_FORMAT!r}")
+        raise InputValueError(
+            f"results must be a JSON object with format {RESULTS_FORMAT!r}"
+        )
     precision = results.get("precision")
     if precision not in ("float32", "float64"):
-        raise InputValueError(f"precision must be 'float32' or 'float64', got {precision!r}")
+        raise InputValueError(
+            f"precision must be 'float32' or 'float64', got {precision!r}"
+        )
     cases = results.get("cases")
     if not isinstance(cases, dict):
-        raise InputValueError("'cases' must be an object mapping case names to trajectories")
+        raise InputValueError(
+            "'cases' must be an object mapping case names to trajectories"
+        )
     golden_cases = load_cases(golden)
     unknown = sorted(set(cases) - set(golden_cases))
     if unknown:
@@ -255,9 +284,13 @@ def check(results: dict[str, Any] | str | os.PathLike[str], golden: Any = GOLDEN
     report = Report(precision=precision)
     for name, case in golden_cases.items():
         if name not in cases:
-            report.cases.append(CaseReport(name, False, message="missing from the results"))
+            report.cases.append(
+                CaseReport(name, False, message="missing from the results")
+            )
         elif not isinstance(cases[name], dict):
             report.cases.append(CaseReport(name, False, message="must be an object"))
         else:
-            report.cases.append(_check_case(case, cases[name], cast(Precision, precision)))
+            report.cases.append(
+                _check_case(case, cases[name], cast(Precision, precision))
+            )
     return report

@@ -1,12 +1,12 @@
 """Write the golden vectors: ``python -m linfit.conformance.generate [DIR]``.
 
-For every case of :mod:`linfit.conformance.cases` this stores, in ``DIR``
+For every case of [`linfit.conformance.cases`][] this stores, in ``DIR``
 (default: the package's ``v1/`` folder):
 
 * ``NAME.x.npy``, ``NAME.y.npy`` — the exact float32 inputs, shape ``(n,)``;
 * ``NAME.order.npy`` — for shuffled cases, the int64 visiting order, shape ``(epochs, n)``;
 * ``NAME.float64.npy`` and ``NAME.float32.npy`` — the reference trajectory
-  computed by :func:`linfit.reference.train` in float64 and in float32 (NumPy),
+  computed by [`linfit.reference.train`][] in float64 and in float32 (NumPy),
   shape ``(epochs + 1, 3)`` with columns ``w, b, loss``;
 
 and ``manifest.json`` with every setting. The learning rate is stored as a

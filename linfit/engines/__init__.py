@@ -1,10 +1,10 @@
 """Engines: interchangeable ways to compute the same training run.
 
 Every engine is a module with a function ``run(problem, recorder)``: it reads
-the validated :class:`~linfit.engines.problem.Problem`, computes the run's
-states and hands each History row to the :class:`~linfit.recorder.Recorder`,
+the validated [`Problem`][linfit.engines.problem.Problem], computes the run's
+states and hands each History row to the [`Recorder`][linfit.recorder.Recorder],
 which does the rest (printing, callback, progress bar, divergence guard, and
-keeping the model in step with the rows). :func:`linfit.train` picks one by
+keeping the model in step with the rows). [`linfit.train`][linfit.loop.train] picks one by
 name (``mode=``):
 
 ========== ======================================================== =============
@@ -20,7 +20,7 @@ distributed one shard per replica under a ``tf.distribute`` strategy data order
 
 ``eager``, ``function`` and ``graph`` give bit-identical Histories on CPU;
 the others agree with them within the rounding bound of
-:mod:`linfit.bounds`. ``mode="auto"`` picks :func:`choose`'s answer.
+[`linfit.bounds`][]. ``mode="auto"`` picks [`choose`][linfit.engines.choose]'s answer.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from linfit.recorder import Recorder
 __all__ = ["ENGINES", "Mode", "Problem", "choose", "engine", "unsupported"]
 
 Mode = Literal["auto", "eager", "function", "graph", "xla", "moments", "distributed"]
-"""An engine's name, or ``"auto"`` for :func:`choose`'s pick."""
+"""An engine's name, or ``"auto"`` for [`choose`][linfit.engines.choose]'s pick."""
 
 ENGINES = ("eager", "function", "graph", "xla", "moments", "distributed")
 

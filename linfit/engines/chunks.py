@@ -4,12 +4,12 @@ The ``"graph"`` and ``"xla"`` engines put many epochs into one graph call.
 Doing *all* of them in one call has two costs: Python cannot react to Ctrl-C
 until the call returns (minutes, for a long run on big data), and XLA, which
 sizes every array statically, would compile a new program for every number of
-epochs. So a compiled call advances at most :data:`CAPACITY` epochs, with the
-number to take passed in as a tensor, and this driver calls it again until the
-run is done. It sizes each chunk to last about :data:`SECONDS_PER_CHUNK`, so
-an interrupt is honoured within a fraction of a second at any data size, and
-hands the rows to the recorder as each chunk finishes (which also runs the
-divergence guard between chunks).
+epochs. So a compiled call advances at most [`CAPACITY`][linfit.engines.chunks.CAPACITY] epochs,
+with the number to take passed in as a tensor, and this driver calls it again until the run is
+done. It sizes each chunk to last about
+[`SECONDS_PER_CHUNK`][linfit.engines.chunks.SECONDS_PER_CHUNK], so an interrupt is honoured
+within a fraction of a second at any data size, and hands the rows to the recorder as each chunk
+finishes (which also runs the divergence guard between chunks).
 
 Chunking does not change the arithmetic: the state passes from one call to the
 next as float32 values, exactly as it would inside one loop.
@@ -51,10 +51,10 @@ def chunk_loop(
     """Take ``steps`` (``<= CAPACITY``) full-batch steps inside one graph.
 
     ``gradient(w, b, x, y)`` returns ``(loss, (dL/dw, dL/db))``. Returns the
-    rows ``(ws, bs, losses)`` (buffers of length :data:`CAPACITY`, of which
-    the first ``steps`` entries are filled) and the state after the last step.
-    The loop is a ``while`` on a counter, not ``for k in tf.range(steps)``:
-    XLA would treat the range's length as a compile-time constant.
+    rows ``(ws, bs, losses)`` (buffers of length [`CAPACITY`][linfit.engines.chunks.CAPACITY],
+    of which the first ``steps`` entries are filled) and the state after the last step. The loop
+    is a ``while`` on a counter, not ``for k in tf.range(steps)``: XLA would treat the range's
+    length as a compile-time constant.
     """
     ws = tf.TensorArray(tf.float32, size=CAPACITY, element_shape=[])
     bs = tf.TensorArray(tf.float32, size=CAPACITY, element_shape=[])
@@ -69,13 +69,15 @@ def chunk_loop(
     return ws.stack(), bs.stack(), losses.stack(), w, b
 
 
-def run_in_chunks(problem: Problem, recorder: Recorder, advance: Any, final_loss: Any) -> None:
+def run_in_chunks(
+    problem: Problem, recorder: Recorder, advance: Any, final_loss: Any
+) -> None:
     """Drive a compiled chunk function until ``problem.epochs`` are done.
 
     Args:
         problem: The run.
         recorder: Receives the rows.
-        advance: The compiled :func:`chunk_loop`, called as
+        advance: The compiled [`chunk_loop`][linfit.engines.chunks.chunk_loop], called as
             ``advance(w, b, x, y, rate, steps)`` with tensors.
         final_loss: Compiled ``final_loss(w, b, x, y)``: the loss of the last state.
     """
@@ -86,7 +88,9 @@ def run_in_chunks(problem: Problem, recorder: Recorder, advance: Any, final_loss
         steps = min(size, problem.epochs - done)
         began = time.perf_counter()
         ws, bs, losses, w, b = advance(w, b, x, y, problem.rate, tf.constant(steps))
-        recorder.record_rows(ws.numpy()[:steps], bs.numpy()[:steps], losses.numpy()[:steps])
+        recorder.record_rows(
+            ws.numpy()[:steps], bs.numpy()[:steps], losses.numpy()[:steps]
+        )
         done += steps
         per_step = (time.perf_counter() - began) / steps
         size = int(np.clip(SECONDS_PER_CHUNK / max(per_step, 1e-9), 1, CAPACITY))

@@ -3,7 +3,7 @@
 Each step splits the batch into one shard per replica and sums the replicas'
 losses and gradients, each scaled by the global batch size, so the result is
 the single-device step up to rounding (the reasoning, and the shortcut that
-gets unequal shards wrong, are in :mod:`linfit.distributed`). Rows reach the
+gets unequal shards wrong, are in [`linfit.distributed`][]). Rows reach the
 recorder epoch by epoch, so the divergence guard and Ctrl-C act between steps.
 """
 

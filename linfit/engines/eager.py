@@ -3,13 +3,13 @@
 This is the loop the "training loop" chapter narrates. Each epoch it notes
 the current state, takes the step (or one step per minibatch) and hands the
 row to the recorder. With the full batch the loss that
-:func:`~linfit.step.gradient_step` computes *before* its update is exactly
+[`gradient_step`][linfit.step.gradient_step] computes *before* its update is exactly
 the loss of the noted state, so recording it costs nothing; with minibatches
 one forward pass on all the data measures it. After the last epoch one more
 forward pass measures the final state.
 
 The same loop, with the step compiled by ``tf.function``, is the
-``"function"`` engine (:mod:`linfit.engines.function`).
+``"function"`` engine ([`linfit.engines.function`][]).
 """
 
 from __future__ import annotations

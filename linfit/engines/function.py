@@ -1,6 +1,6 @@
 """The ``"function"`` engine: the eager loop with each step compiled by ``tf.function``.
 
-``tf.function`` traces :func:`~linfit.step.gradient_step` into a graph on
+``tf.function`` traces [`gradient_step`][linfit.step.gradient_step] into a graph on
 its first call and runs the graph afterwards, which removes most of the
 per-operation Python overhead of a step. The operations are the same, so on
 CPU the History is bit-identical to the eager engine's.
@@ -48,7 +48,9 @@ def _compiled() -> tuple[Any, Any]:
     def measure(w: Any, b: Any, x: Any, y: Any) -> Any:
         return eager.full_data_loss(_Line(w, b), x, y)  # type: ignore[arg-type]
 
-    return tf.function(step, reduce_retracing=True), tf.function(measure, reduce_retracing=True)
+    return tf.function(step, reduce_retracing=True), tf.function(
+        measure, reduce_retracing=True
+    )
 
 
 def run(problem: Problem, recorder: Recorder) -> None:

@@ -3,7 +3,7 @@
 Eager training pays Python and dispatch overhead for every operation of every
 step. Here the epoch loop itself runs inside a ``tf.function`` (a
 ``tf.while_loop``, collecting the rows in ``tf.TensorArray`` objects), so Python
-runs once per chunk of epochs (see :mod:`linfit.engines.chunks`), not once
+runs once per chunk of epochs (see [`linfit.engines.chunks`][]), not once
 per step. The step is built from the same operations as the eager one (the
 forward pass on a ``GradientTape``, then ``p − lr·g``), so on CPU the History
 is bit-identical to the eager engine's. Full batch only.

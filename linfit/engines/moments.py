@@ -4,7 +4,7 @@ Every other engine reads all of ``x`` and ``y`` in every step (8 bytes per
 point in float32) to do a couple of multiply-adds per point, so its steps
 cost what the memory bus needs to deliver the data, K times for K steps. But
 the loss of a line and its gradient depend on the data only through five
-numbers, its moments (:mod:`linfit.moments`), which :func:`linfit.train`
+numbers, its moments ([`linfit.moments`][]), which [`linfit.train`][linfit.loop.train]
 computes anyway while it checks the data. This engine takes every step on
 those five numbers: each step is O(1) arithmetic, whatever ``n`` is.
 
@@ -45,8 +45,9 @@ def _epochs(
 ) -> tuple[list[float], list[float], list[float], float, float]:
     """Take ``epochs`` epochs from float32 ``(w, b)``; return the rows and the end state.
 
-    The full-batch loop spells out :meth:`Moments.loss` and
-    :meth:`Moments.gradient` (a method call per step would double its cost).
+    The full-batch loop spells out [`Moments.loss`][linfit.moments.Moments.loss] and
+    [`Moments.gradient`][linfit.moments.Moments.gradient] (a method call per step would
+    double its cost).
     """
     ws, bs, losses = [], [], []
     state = array("f", [w, b])  # assigning to it rounds to float32
@@ -78,8 +79,12 @@ def run(problem: Problem, recorder: Recorder) -> None:
     """Read the data once for its moments, then take every step on them."""
     x, y, full = problem.x, problem.y, problem.moments
     shift = (full.mean_x, full.mean_y)
-    batches = [full] if problem.full_batch else batch_moments(x, y, problem.batch_size, shift)
-    rate = float(np.float32(problem.learning_rate))  # the float32 rate every engine uses
+    batches = (
+        [full] if problem.full_batch else batch_moments(x, y, problem.batch_size, shift)
+    )
+    rate = float(
+        np.float32(problem.learning_rate)
+    )  # the float32 rate every engine uses
     w, b = problem.start
     done = 0
     while done < problem.epochs:

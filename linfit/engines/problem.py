@@ -1,9 +1,9 @@
 """What every engine is given: the model, the checked data and the settings.
 
-:func:`linfit.train` checks its arguments once and packs them into a
-:class:`Problem`; an engine never sees raw user input. The TensorFlow copies
-of the data are made on first use, so an engine that works on NumPy arrays
-(the moments engine) does not pay for them.
+[`linfit.train`][linfit.loop.train] checks its arguments once and packs them into a
+[`Problem`][linfit.engines.problem.Problem]; an engine never sees raw user input. The TensorFlow
+copies of the data are made on first use, so an engine that works on NumPy arrays (the moments
+engine) does not pay for them.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ class Problem:
         start: Its ``(w, b)`` before training: where training starts.
         x: Inputs, float32, shape ``(N,)``, finite.
         y: Targets, float32, shape ``(N,)``, finite.
-        moments: The data's :class:`~linfit.moments.Moments` (computed while
+        moments: The data's [`Moments`][linfit.moments.Moments] (computed while
             checking the data).
         epochs: Number of epochs, ``>= 0``.
         learning_rate: Step size, ``> 0`` (engines use its float32 rounding).
         batch_size: Points per step, ``1 <= batch_size <= N``.
         shuffle_seed: ``None`` for batches in data order, else the seed of
-            each epoch's permutation (see :mod:`linfit.batching`).
+            each epoch's permutation (see [`linfit.batching`][]).
         first_epoch: Number of this run's first epoch in a longer run (picks
             the shuffle order when a run is resumed).
         strategy: A ``tf.distribute`` strategy, or ``None`` for one device.
@@ -86,5 +86,7 @@ class Problem:
         if self.shuffle_seed is None:
             return self._data_order_batches
         x, y = self.tensors
-        shuffled = epoch_batches(x, y, self.batch_size, self.shuffle_seed, self.first_epoch + epoch)
+        shuffled = epoch_batches(
+            x, y, self.batch_size, self.shuffle_seed, self.first_epoch + epoch
+        )
         return [(x_batch, y_batch) for x_batch, y_batch, _ in shuffled]

@@ -4,13 +4,13 @@
 removes the graph executor's per-operation cost; for small data a step then
 costs a few microseconds. The gradient comes from one residual,
 ``(2·mean(r·x), 2·mean(r))`` with ``r = w·x + b − y``
-(:func:`linfit.loss.l2_gradient`), which XLA evaluates in fewer passes over
+([`linfit.loss.l2_gradient`][]), which XLA evaluates in fewer passes over
 the data than the tape's backward graph. XLA also sums in its own order, so
 the History agrees with the eager engine's within the rounding bound
-(:func:`linfit.bounds.trajectory_error_bound`), not bit for bit.
+([`linfit.bounds.trajectory_error_bound`][]), not bit for bit.
 
 XLA compiles one program per data size (array shapes are static for it), once
-per process; thanks to the chunks (:mod:`linfit.engines.chunks`) that program
+per process; thanks to the chunks ([`linfit.engines.chunks`][]) that program
 serves every number of epochs. Full batch only.
 """
 

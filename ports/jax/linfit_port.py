@@ -24,7 +24,9 @@ Array = Any  # a jax.Array
 
 def main(argv: list[str]) -> int:
     """Train every golden case and write the results file; return the exit status."""
-    if len(argv) not in (2, 3) or (len(argv) == 3 and argv[2] not in ("float32", "float64")):
+    if len(argv) not in (2, 3) or (
+        len(argv) == 3 and argv[2] not in ("float32", "float64")
+    ):
         print("usage: python linfit_port.py GOLDEN_DIR RESULTS.json [float32|float64]")
         return 2
     golden, output = Path(argv[0]), Path(argv[1])
@@ -32,7 +34,9 @@ def main(argv: list[str]) -> int:
 
     import jax
 
-    jax.config.update("jax_enable_x64", precision == "float64")  # before any array is made
+    jax.config.update(
+        "jax_enable_x64", precision == "float64"
+    )  # before any array is made
     import jax.numpy as jnp
 
     dtype = jnp.float32 if precision == "float32" else jnp.float64
@@ -43,7 +47,9 @@ def main(argv: list[str]) -> int:
         return jnp.mean(r * r)
 
     @jax.jit
-    def step(w: Array, b: Array, x: Array, y: Array, rate: Array) -> tuple[Array, Array]:
+    def step(
+        w: Array, b: Array, x: Array, y: Array, rate: Array
+    ) -> tuple[Array, Array]:
         r = w * x + b - y
         grad_w = 2 * jnp.mean(r * x)  # both gradients from the state before the update
         grad_b = 2 * jnp.mean(r)
@@ -58,7 +64,10 @@ def main(argv: list[str]) -> int:
         order = np.load(golden / files["order"]) if case["shuffled"] else None
         n, size = case["n"], case["batch_size"] or case["n"]
         rate = jnp.asarray(case["learning_rate"], dtype=dtype)
-        w, b = jnp.asarray(case["w0"], dtype=dtype), jnp.asarray(case["b0"], dtype=dtype)
+        w, b = (
+            jnp.asarray(case["w0"], dtype=dtype),
+            jnp.asarray(case["b0"], dtype=dtype),
+        )
         rows = [(w, b, loss(w, b, x, y))]  # row 0: the untrained state
         for epoch in range(case["epochs"]):
             visit = order[epoch] if order is not None else np.arange(n)  # data indices
@@ -66,14 +75,22 @@ def main(argv: list[str]) -> int:
                 batch = visit[start : start + size]
                 w, b = step(w, b, x[batch], y[batch], rate)
             rows.append((w, b, loss(w, b, x, y)))  # the state after the epoch, its loss
-        columns = np.asarray(rows, dtype=np.float64)  # exact: float32 values fit in float64
+        columns = np.asarray(
+            rows, dtype=np.float64
+        )  # exact: float32 values fit in float64
         cases[case["name"]] = {
             name: columns[:, k].tolist() for k, name in enumerate(("w", "b", "loss"))
         }
-    document = {"format": "linfit-conformance-results/v1", "precision": precision, "cases": cases}
+    document = {
+        "format": "linfit-conformance-results/v1",
+        "precision": precision,
+        "cases": cases,
+    }
     output.write_text(json.dumps(document) + "\n")
     device = jax.devices()[0]
-    print(f"wrote {len(cases)} cases ({precision}) to {output}, computed on {device.platform}")
+    print(
+        f"wrote {len(cases)} cases ({precision}) to {output}, computed on {device.platform}"
+    )
     return 0
 
 
