@@ -4,7 +4,9 @@
 * ``docs/`` is importable from the pages' executed code blocks; matplotlib draws
   off-screen, with a CJK font registered so that Chinese figure labels render.
 * Every link in a page is made relative, so the site works under any sub-path
-  (a GitHub Pages project site lives under ``/REPO-NAME/``), and from a file server.
+  (a GitHub Pages project site lives under ``/REPO-NAME/``), and from a file server;
+  the per-page ``<link rel="alternate">`` tags go (they made Material fetch sitemaps
+  that do not exist: console errors on every page).
 * Each language gets its own search index (the i18n plugin merges them into
   one), and Chinese pages look for theirs; the previews show math as text,
   not raw TeX.
@@ -53,6 +55,7 @@ def on_files(files, config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
 
 
 _ABSOLUTE = re.compile(r'((?:href|src)=")/(?!/)')
+_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')
 _BASE = re.compile(r'("base": ")([^"]*)(")')
 
 
@@ -60,6 +63,10 @@ def on_post_page(output, page, config, **kwargs):  # noqa: ANN001, ANN003, ANN20
     depth = page.url.count("/")
     to_root = "../" * depth or "./"
     output = _ABSOLUTE.sub(lambda m: m.group(1) + to_root, output)
+    # Material fetches "sitemap.xml" next to each <link rel="alternate"> (here: every page
+    # in the other language, where there is none) to map pages between languages. The
+    # language selector's own links already lead to the same page in the other language.
+    output = _ALTERNATE.sub("", output)
     if page.url.startswith(
         CHINESE
     ):  # the Chinese site's root is zh/: its search index is there

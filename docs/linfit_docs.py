@@ -31,7 +31,9 @@ def _register_cjk_font() -> None:
 
     font = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
     font_manager.fontManager.addfont(str(font))
-    matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans", "Noto Sans CJK SC"]
+    # A list of families (not the generic "sans-serif") is what makes matplotlib fall
+    # back, glyph by glyph, to the next family.
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK SC"]
     matplotlib.rcParams["svg.fonttype"] = "path"
 
 
@@ -39,9 +41,17 @@ _register_cjk_font()
 
 
 def svg(figure: Any) -> str:
-    """A matplotlib figure as inline SVG markup (for ``html="1"`` blocks)."""
+    """A matplotlib figure as inline SVG markup (for ``html="1"`` blocks).
+
+    A glyph missing from every font (a box on the page) is an error, which fails
+    the strict build, not a warning lost in the log.
+    """
+    import warnings
+
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r"Glyph .* missing from font")
+        figure.savefig(buffer, format="svg")
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 

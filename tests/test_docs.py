@@ -71,6 +71,21 @@ def test_no_orphan_chinese_pages() -> None:
         assert chinese.with_name(chinese.name.replace(".zh.md", ".en.md")).exists()
 
 
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’—]"
+
+
+@pytest.mark.parametrize("chinese", sorted(DOCS.glob("*.zh.md")), ids=lambda p: p.name)
+def test_no_line_break_between_two_chinese_characters(chinese: Path) -> None:
+    """Markdown turns a line break into a space, which shows between two Chinese characters."""
+    lines, fenced, found = chinese.read_text(encoding="utf-8").splitlines(), False, []
+    for line, following in zip(lines, lines[1:], strict=False):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not fenced and re.search(CJK + "$", line) and re.match(r"\s*" + CJK, following):
+            found.append(f"{line[-12:]}⏎{following.strip()[:12]}")
+    assert found == []
+
+
 def test_python_blocks_that_do_not_run_say_they_are_counter_examples() -> None:
     """No hand-copied package code: a Python block runs, or is labelled as a wrong example."""
     for page in DOCS.glob("*.md"):
@@ -372,3 +387,21 @@ def test_math_and_the_offline_katex_are_there(site: Path) -> None:
         encoding="utf-8"
     )
     assert (site / "assets" / "katex" / "katex.min.js").exists()
+
+
+def test_a_glyph_missing_from_every_font_fails_the_build() -> None:
+    """The check that keeps boxes out of the Chinese figures can fail."""
+    pytest.importorskip("matplotlib")
+    sys.path.insert(0, str(DOCS))
+    import linfit_docs
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    figure.add_subplot().set_xlabel("轮")
+    assert "<svg" in linfit_docs.svg(figure)  # the CJK fallback font has the glyph
+    with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
+        figure = Figure()
+        figure.add_subplot().set_xlabel("轮")
+        with pytest.raises(UserWarning, match="missing from font"):
+            linfit_docs.svg(figure)
