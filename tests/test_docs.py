@@ -81,7 +81,11 @@ def test_no_line_break_between_two_chinese_characters(chinese: Path) -> None:
     for line, following in zip(lines, lines[1:], strict=False):
         if line.lstrip().startswith("```"):
             fenced = not fenced
-        if not fenced and re.search(CJK + "$", line) and re.match(r"\s*" + CJK, following):
+        if (
+            not fenced
+            and re.search(CJK + "$", line)
+            and re.match(r"\s*" + CJK, following)
+        ):
             found.append(f"{line[-12:]}⏎{following.strip()[:12]}")
     assert found == []
 
