@@ -9,6 +9,7 @@ browser would get.
 from __future__ import annotations
 
 import html
+import itertools
 import importlib
 import json
 import os
@@ -78,7 +79,7 @@ CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’—]"
 def test_no_line_break_between_two_chinese_characters(chinese: Path) -> None:
     """Markdown turns a line break into a space, which shows between two Chinese characters."""
     lines, fenced, found = chinese.read_text(encoding="utf-8").splitlines(), False, []
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         if line.lstrip().startswith("```"):
             fenced = not fenced
         if (
