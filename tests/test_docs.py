@@ -9,8 +9,8 @@ browser would get.
 from __future__ import annotations
 
 import html
-import itertools
 import importlib
+import itertools
 import json
 import os
 import re
