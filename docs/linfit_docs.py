@@ -514,3 +514,41 @@ def refusal_files() -> dict[str, str]:
     paths["a-file"] = str(folder / "a-file")
     paths["folder"] = str(folder)
     return paths
+
+
+def _playground_dataset(x: Any, y: Any) -> dict[str, Any]:
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32)
+    low, high = np.linalg.eigvalsh(linfit.reference.hessian(x))
+    w, b = linfit.least_squares(x, y)
+    return {
+        "x": x.tolist(),
+        "y": y.tolist(),
+        "stable_rate": linfit.stable_learning_rate(x),
+        "hessian_eigenvalues": [float(low), float(high)],
+        "least_squares": [w, b],
+    }
+
+
+@cache
+def playground_data() -> str:
+    """The playground's data, as the JSON block the page's script reads.
+
+    The same points as every chapter: the canonical data (1000 normal points around
+    y = 3x + 2, seed 0) and the evenly spaced data (100 points on [-2, 2]), exported
+    from `linfit.synthesize` while the site is built. Float32 values are written so
+    that they convert back exactly.
+    """
+    import json
+
+    canonical = linfit.synthesize(n=1000, seed=0)
+    even = linfit.synthesize(n=100, inputs="linspace", seed=0)
+    data = {
+        "datasets": {
+            "canonical": _playground_dataset(*(t.numpy() for t in canonical)),
+            "linspace": _playground_dataset(*(t.numpy() for t in even)),
+        },
+        "defaults": {"w0": 5.0, "b0": 0.0, "learning_rate": 0.1},
+    }
+    text = json.dumps(data, separators=(",", ":"))
+    return f'<script type="application/json" id="playground-data">{text}</script>'

@@ -12,6 +12,9 @@ Hypothesis profiles, chosen with the ``HYPOTHESIS_PROFILE`` environment variable
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -57,3 +60,31 @@ def canonical_data():
 
     x, y = linfit.synthesize(n=1000, true_w=3.0, true_b=2.0, noise=1.0, seed=0)
     return x.numpy(), y.numpy()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The docs site, built once per test run exactly as ``nox -s docs`` builds it."""
+    pytest.importorskip(
+        "mkdocs", reason="docs dependencies are installed by the tests session"
+    )
+    target = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--site-dir",
+            str(target),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return target

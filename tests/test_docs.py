@@ -12,9 +12,7 @@ import html
 import importlib
 import itertools
 import json
-import os
 import re
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -103,35 +101,6 @@ def test_python_blocks_that_do_not_run_say_they_are_counter_examples() -> None:
 
 
 # --- the built site -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    pytest.importorskip(
-        "mkdocs", reason="docs dependencies are installed by the tests session"
-    )
-    target = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--site-dir",
-            str(target),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    # A figure with glyphs its font lacks shows boxes; matplotlib only warns (as INFO here).
-    assert "missing from font" not in result.stderr
-    return target
 
 
 class _Page(HTMLParser):
