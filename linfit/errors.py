@@ -55,6 +55,8 @@ class DivergenceError(InputValueError):
         learning_rate: The learning rate that was used.
         stable_learning_rate: ``2/L`` for the training data, or ``None`` where
             no such bound applies (the MLP classifier).
+        batch_size: Points per step when that is fewer than all of them (a
+            minibatch run, whose batches have bounds of their own), else ``None``.
         history: The History up to and including the divergent row, when the
             trainer keeps one.
     """
@@ -66,21 +68,34 @@ class DivergenceError(InputValueError):
         learning_rate: float,
         stable_learning_rate: float | None,
         history: object = None,
+        batch_size: int | None = None,
     ) -> None:
         self.epoch = epoch
         self.loss = loss
         self.learning_rate = learning_rate
         self.stable_learning_rate = stable_learning_rate
         self.history = history
+        self.batch_size = batch_size
+        lower = (
+            "Lower learning_rate, or pass on_divergence='continue' to watch the blow-up"
+        )
         if stable_learning_rate is None:
             advice = (
                 f"learning_rate {learning_rate:g} is too large for this model; lower it"
             )
+        elif batch_size is not None and learning_rate <= stable_learning_rate:
+            # Each step sees one batch, and a batch's own 2/L (from its own mean x²
+            # and mean x) can be far below the full data's: the full-batch bound
+            # does not protect a minibatch run.
+            advice = (
+                f"learning_rate {learning_rate:g} is below the full-batch bound "
+                f"2/L = {stable_learning_rate:.6g}, but each step here sees a batch of "
+                f"{batch_size} points, whose own bound can be lower. {lower}"
+            )
         else:
             advice = (
                 f"learning_rate {learning_rate:g} is above the stable bound "
-                f"2/L = {stable_learning_rate:.6g} for this data. Lower learning_rate, or pass "
-                "on_divergence='continue' to watch the blow-up"
+                f"2/L = {stable_learning_rate:.6g} for this data. {lower}"
             )
         super().__init__(
             f"training diverged: the loss is {loss:.6g} at epoch {epoch}; {advice}"

@@ -125,7 +125,7 @@ def fit_keras(
         loss="mse",
         jit_compile=False,
     )
-    guard = _DivergenceGuard(model, x_data, y_data, epochs, learning_rate)
+    guard = _DivergenceGuard(model, x_data, y_data, epochs, learning_rate, batch_size)
     with guard.recorder:
         return model.fit(
             x_data,
@@ -147,12 +147,24 @@ class _DivergenceGuard(keras.callbacks.Callback):
     """
 
     def __init__(
-        self, model: KerasLinearModel, x: Any, y: Any, epochs: int, learning_rate: float
+        self,
+        model: KerasLinearModel,
+        x: Any,
+        y: Any,
+        epochs: int,
+        learning_rate: float,
+        batch_size: int | None,
     ) -> None:
         super().__init__()
         start = (float(model.w.numpy()), float(model.b.numpy()))
         self.recorder = Recorder(
-            None, start, x, y, epochs=epochs, learning_rate=learning_rate
+            None,
+            start,
+            x,
+            y,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
         )
         self.state = start
 

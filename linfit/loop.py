@@ -168,6 +168,7 @@ def train(
         callback=callback,
         progress=progress,
         on_divergence=on_divergence,
+        batch_size=problem.batch_size,
     )
     with recorder:
         engine(name)(problem, recorder)

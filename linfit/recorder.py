@@ -84,6 +84,8 @@ class Recorder:
             least [`PROGRESS_BAR_MIN_EPOCHS`][linfit.recorder.PROGRESS_BAR_MIN_EPOCHS] epochs
             when stderr is a terminal.
         on_divergence: ``"raise"`` or ``"continue"``.
+        batch_size: Points per step; kept (for the divergence message) only when
+            fewer than all of them.
     """
 
     def __init__(
@@ -99,8 +101,10 @@ class Recorder:
         callback: Callback | None = None,
         progress: bool | None = None,
         on_divergence: str = "raise",
+        batch_size: int | None = None,
     ) -> None:
         self.model = model
+        self.batch_size = batch_size if batch_size and batch_size < len(x) else None
         self.x, self.y = x, y
         self.learning_rate = learning_rate
         self.verbose, self.callback = verbose, callback
@@ -196,6 +200,7 @@ class Recorder:
             self.learning_rate,
             stable_learning_rate(self.x),
             self.history(),
+            self.batch_size,
         )
 
     def history(self) -> History:
