@@ -13,6 +13,10 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
+# uv installs without compiling to bytecode; with PYTHONDONTWRITEBYTECODE set (as on CI
+# machines) every process would then compile TensorFlow's sources again: 11 s per
+# `import tensorflow` instead of 5, in each of the many processes the tests start.
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -31,7 +35,19 @@ def tests(session: nox.Session) -> None:
     profile = os.environ.get(
         "HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"
     )
-    session.run("pytest", *session.posargs, env={"HYPOTHESIS_PROFILE": profile})
+    env = {"HYPOTHESIS_PROFILE": profile}
+    if session.posargs:
+        session.run("pytest", *session.posargs, env=env)
+        return
+    # Spread the suite over the cores, a test file per worker (so the multi-worker
+    # runs of test_distributed.py never overlap; the docs tests share one site
+    # build, see tests/conftest.py), then run the tests that measure wall-clock time
+    # alone, so that the other tests' load cannot make them fail.
+    workers = str(min(4, os.cpu_count() or 1))
+    session.run(
+        "pytest", "-n", workers, "--dist", "loadfile", "-m", "not timing", env=env
+    )
+    session.run("pytest", "-m", "timing", env=env)
 
 
 @nox.session

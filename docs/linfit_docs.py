@@ -448,6 +448,7 @@ def refused_command(
     import _thread
     import contextlib
     import shlex
+    import signal
     import threading
 
     from linfit.cli import main
@@ -456,7 +457,11 @@ def refused_command(
     here = os.getcwd()
     os.chdir(refusal_files()["folder"])  # the example files, by their short names
     timer = None
+    previous_handler = signal.getsignal(signal.SIGINT)
     if interrupt_after is not None:
+        # A build started with SIGINT ignored (in the background, under nohup) would
+        # otherwise never see the simulated Ctrl-C, and train 10^8 epochs.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         timer = threading.Timer(interrupt_after, _thread.interrupt_main)
         timer.start()
     try:
@@ -472,6 +477,7 @@ def refused_command(
         os.chdir(here)
         if timer is not None:
             timer.cancel()
+            signal.signal(signal.SIGINT, previous_handler)
     shown = " ".join(shlex.quote(part) for part in argv)
     return _wrap(f"$ linfit {shown}\n{err.getvalue().rstrip()}\n(exit status {status})")
 

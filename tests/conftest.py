@@ -11,6 +11,8 @@ Hypothesis profiles, chosen with the ``HYPOTHESIS_PROFILE`` environment variable
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -64,27 +66,44 @@ def canonical_data():
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The docs site, built once per test run exactly as ``nox -s docs`` builds it."""
+    """The docs site, built once per test run exactly as ``nox -s docs`` builds it.
+
+    Under pytest-xdist every worker has this fixture, so the first to need it
+    builds the site, under a lock in the folder the workers of one run share,
+    and the others wait for it and reuse it (or its failure).
+    """
     pytest.importorskip(
         "mkdocs", reason="docs dependencies are installed by the tests session"
     )
-    target = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--site-dir",
-            str(target),
-        ],
-        cwd=Path(__file__).resolve().parents[1],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # .../pytest-N/popen-gwK -> .../pytest-N
+    target, outcome = shared / "site", shared / "site-build.json"
+    with open(shared / "site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome.exists():
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "build",
+                    "--strict",
+                    "--site-dir",
+                    str(target),
+                ],
+                cwd=Path(__file__).resolve().parents[1],
+                capture_output=True,
+                text=True,
+                timeout=900,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                check=False,
+            )
+            outcome.write_text(
+                json.dumps(
+                    {"status": result.returncode, "stderr": result.stderr[-4000:]}
+                )
+            )
+    built = json.loads(outcome.read_text())
+    assert built["status"] == 0, built["stderr"]
     return target

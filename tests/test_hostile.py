@@ -254,6 +254,7 @@ def test_synthesized_data_that_overflows_is_refused() -> None:
 # 4. Outputs are checked before the work starts, and written atomically ------
 
 
+@pytest.mark.timing
 def test_plot_naming_an_existing_file_is_refused_before_training(
     capsys, tmp_path
 ) -> None:
@@ -268,6 +269,7 @@ def test_plot_naming_an_existing_file_is_refused_before_training(
     assert target.read_text() == "my file"
 
 
+@pytest.mark.timing
 def test_bench_output_naming_a_folder_is_refused_before_benchmarking(
     capsys, tmp_path
 ) -> None:
@@ -357,6 +359,7 @@ def test_a_closed_pipe_is_one_line_and_a_failure(results_file) -> None:
 # 5. Inputs that are not ordinary text files ----------------------------------
 
 
+@pytest.mark.timing
 def test_dev_zero_is_refused_at_once() -> None:
     start = time.perf_counter()
     result = real_cli(
@@ -370,6 +373,7 @@ def test_dev_zero_is_refused_at_once() -> None:
     )
 
 
+@pytest.mark.timing
 def test_a_huge_file_of_nul_bytes_is_refused_within_its_first_block(tmp_path) -> None:
     path = tmp_path / "zeros.csv"
     with open(path, "wb") as stream:
@@ -561,6 +565,9 @@ def interrupt_after(
         stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
+        # A test run started with SIGINT ignored (in the background) would pass
+        # that on, and the child would never see the Ctrl-C sent below.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as process:
         deadline = time.monotonic() + 120
         if ready:
@@ -576,6 +583,7 @@ def interrupt_after(
         return status, process.stderr.read(), elapsed
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("mode", ["eager", "xla"])
 def test_ctrl_c_during_training_is_exit_130_and_one_line(
     tmp_path, points, mode
@@ -597,6 +605,7 @@ def test_ctrl_c_during_training_is_exit_130_and_one_line(
     assert seconds < 2
 
 
+@pytest.mark.timing
 def test_ctrl_c_while_reading_the_data_is_exit_130_and_one_line(tmp_path) -> None:
     path = tmp_path / "big.csv"
     block = "".join(f"{i}.25,{2 * i}.5\n" for i in range(100_000))

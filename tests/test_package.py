@@ -180,6 +180,7 @@ def test_the_install_check_catches_the_wrong_name() -> None:
     assert not wrong_names("pip install nox uv && python -m nox -s tests")
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(
     "argv",
     [

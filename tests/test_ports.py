@@ -172,6 +172,7 @@ def test_the_checker_does_not_import_tensorflow(tmp_path) -> None:
     assert result.stdout.splitlines()[-1] == "False False 0"
 
 
+@pytest.mark.timing
 def test_a_numpy_only_install_of_the_wheel_checks_a_port_quickly(tmp_path) -> None:
     """Build the wheel, install it without extras in a fresh venv, check a port there."""
     uv = shutil.which("uv")
