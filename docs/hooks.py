@@ -20,6 +20,7 @@ import json
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -35,6 +36,14 @@ def on_config(config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
         if path not in sys.path:
             sys.path.insert(0, path)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # NumPy 2 asks __array__ to take copy=; TensorFlow's variables do not yet, and
+    # Keras's save_weights (the Keras chapter) triggers it: noise in the build log,
+    # with a stack, that says nothing about the docs (pyproject.toml filters it too).
+    warnings.filterwarnings(
+        "ignore",
+        message="__array__ implementation doesn't accept a copy keyword",
+        category=DeprecationWarning,
+    )
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     version = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE).group(1)
     config["copyright"] = f"linfit {version} · Apache-2.0"
