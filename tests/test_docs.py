@@ -70,6 +70,22 @@ def test_no_orphan_chinese_pages() -> None:
         assert chinese.with_name(chinese.name.replace(".zh.md", ".en.md")).exists()
 
 
+def test_every_file_a_page_names_exists() -> None:
+    """A renamed test module or source file leaves no page pointing at its old name."""
+    named = re.compile(r"`((?:[\w./-]+/)?[\w-]+\.(?:py|js|c|json|toml|yml))`")
+    missing = []
+    for page in sorted(DOCS.glob("*.md")):
+        for name in set(named.findall(page.read_text(encoding="utf-8"))):
+            candidates = [ROOT / name] + [
+                path
+                for folder in ("linfit", "tests", "ports", "docs", ".ci")
+                for path in (ROOT / folder).glob(f"**/{Path(name).name}")
+            ]
+            if not any(path.exists() for path in candidates):
+                missing.append(f"{page.name}: {name}")
+    assert not missing, missing
+
+
 CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’—]"
 
 
