@@ -12,17 +12,22 @@ umask (0644 under the usual umask 022).
 
 `check_writable` lets a command test an output path *before* it does
 any work, so a typo in ``--output`` costs nothing.
+
+`read_bounded` reads the small files linfit takes (a port's results, a
+checkpoint's manifest and pointer) with a size limit, so that a path such as
+``/dev/zero`` is refused at once instead of filling the memory.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from linfit.errors import InputValueError
 
-__all__ = ["check_writable", "default_mode", "write_atomically"]
+__all__ = ["check_writable", "default_mode", "read_bounded", "write_atomically"]
 
 
 def default_mode() -> int:
@@ -30,6 +35,36 @@ def default_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
+    """The bytes of the file at ``path``, which must hold at most ``limit`` of them.
+
+    Args:
+        path: The file to read.
+        limit: The most bytes such a file can reasonably hold.
+        what: What the file should be, for the error (``"a results file"``).
+
+    Raises:
+        OSError: If the file cannot be read, or holds more than ``limit``
+            bytes (``errno.EFBIG``, with a ``strerror`` that says so); only
+            ``limit + 1`` bytes are ever read.
+    """
+    with open(path, "rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(
+            errno.EFBIG, f"more than {_size(limit)}, so not {what}", str(path)
+        )
+    return data
+
+
+def _size(count: int) -> str:
+    """``count`` bytes for a reader: ``"64 MiB"``, ``"4 KiB"``, ``"100 bytes"``."""
+    for unit, scale in (("MiB", 2**20), ("KiB", 2**10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"
 
 
 def check_writable(path: str | os.PathLike[str], what: str) -> Path:

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from linfit._files import write_atomically
+from linfit._files import read_bounded, write_atomically
 from linfit._tensorflow import tf
 from linfit.errors import DataFileError, InputTypeError, InputValueError
 from linfit.history import History
@@ -62,7 +62,9 @@ def _read_manifest(directory: Path) -> list[str]:
     if not path.exists():
         return []
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(
+            read_bounded(path, 2**20, "a checkpoint manifest").decode("utf-8")
+        )
         versions = document["versions"]
         if document.get("format") != MANIFEST_FORMAT or not all(
             isinstance(v, str) and v.startswith("v-") and "/" not in v for v in versions
@@ -172,7 +174,8 @@ def restore(directory: str | os.PathLike[str]) -> tuple[LinearModel, History]:
     directory = Path(directory)
     pointer = directory / POINTER
     try:
-        version = pointer.read_bytes().decode("utf-8").strip()
+        text = read_bounded(pointer, 4096, "a checkpoint pointer").decode("utf-8")
+        version = text.strip()
     except FileNotFoundError:
         raise InputValueError(
             f"{directory}: no checkpoint (missing {POINTER} file)"

@@ -413,6 +413,30 @@ def test_random_bytes_are_parsed_or_refused_by_line(tmp_path_factory, content) -
         assert x.dtype == np.float32 and np.isfinite(x).all() and np.isfinite(y).all()
 
 
+def test_an_endless_results_file_is_refused_without_filling_the_memory(
+    capsys,
+) -> None:
+    """``/dev/zero`` never ends: only the first 64 MiB + 1 byte of it are ever read."""
+    status, out, err = run_cli(capsys, "conformance", "check", "/dev/zero")
+    assert_refused(status, err, "/dev/zero: cannot be read (more than 64 MiB")
+    assert out == ""
+
+
+@pytest.mark.parametrize("name", [checkpoint.POINTER, checkpoint.MANIFEST])
+def test_an_endless_file_in_a_checkpoint_folder_is_refused(saved, name) -> None:
+    (saved / name).unlink()
+    (saved / name).symlink_to("/dev/zero")
+    if name == checkpoint.POINTER:
+        with pytest.raises(linfit.DataFileError, match=name):
+            checkpoint.restore(saved)
+    else:  # saving reads the manifest of the versions saved before
+        x, y = linfit.synthesize(n=50, seed=1)
+        model = linfit.LinearModel()
+        history = linfit.train(model, x, y, epochs=1, learning_rate=0.1)
+        with pytest.raises(linfit.DataFileError, match=name):
+            checkpoint.save(saved, model, history)
+
+
 # 6. A bad first row is a bad row, not a header --------------------------------
 
 

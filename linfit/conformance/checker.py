@@ -40,12 +40,14 @@ from typing import Any, cast
 import numpy as np
 
 from linfit import bounds, reference
+from linfit._files import read_bounded
 from linfit.bounds import Precision
 from linfit.errors import InputValueError
 
 __all__ = [
     "REPORT_FORMAT",
     "RESULTS_FORMAT",
+    "RESULTS_LIMIT",
     "Case",
     "CaseReport",
     "Report",
@@ -56,6 +58,8 @@ __all__ = [
 RESULTS_FORMAT = "linfit-conformance-results/v1"
 REPORT_FORMAT = "linfit-conformance-report/v1"
 GOLDEN = Path(__file__).parent / "v1"
+RESULTS_LIMIT = 64 * 2**20
+"""Bytes a results file may hold (v1's are a few kB): larger is refused unparsed."""
 
 
 @dataclass(frozen=True)
@@ -256,7 +260,9 @@ def check(
     if not isinstance(results, dict):
         path = Path(results)
         try:
-            results = json.loads(path.read_text(encoding="utf-8"))
+            results = json.loads(
+                read_bounded(path, RESULTS_LIMIT, "a results file").decode("utf-8")
+            )
         except OSError as error:
             raise InputValueError(
                 f"{path}: cannot be read ({error.strerror})"
