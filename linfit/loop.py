@@ -33,6 +33,7 @@ from linfit.validation import (
     as_data,
     check_all_finite,
     check_batch_size,
+    check_callable,
     check_epochs,
     check_learning_rate,
     check_seed,
@@ -150,7 +151,7 @@ def train(
         batch_size=check_batch_size(batch_size, len(x_data)),
         shuffle_seed=check_shuffle_seed(shuffle_seed),
         first_epoch=check_epochs(first_epoch, "first_epoch"),
-        strategy=strategy,
+        strategy=check_strategy(strategy),
     )
     if on_divergence not in ("raise", "continue"):
         raise InputValueError(
@@ -165,7 +166,7 @@ def train(
         epochs=problem.epochs,
         learning_rate=problem.learning_rate,
         verbose=verbose,
-        callback=callback,
+        callback=check_callable(callback, "callback"),
         progress=progress,
         on_divergence=on_divergence,
         batch_size=problem.batch_size,
@@ -173,6 +174,20 @@ def train(
     with recorder:
         engine(name)(problem, recorder)
     return recorder.history()
+
+
+def check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
+    """Return ``strategy`` if it is ``None`` or a ``tf.distribute.Strategy``.
+
+    Raises:
+        InputTypeError: Otherwise.
+    """
+    if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
+        raise InputTypeError(
+            "strategy must be a tf.distribute.Strategy or None, got "
+            f"{type(strategy).__name__}"
+        )
+    return strategy
 
 
 def finite_moments(x: np.ndarray, y: np.ndarray, x_given: Any, y_given: Any) -> Moments:

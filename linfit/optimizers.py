@@ -25,12 +25,13 @@ from collections.abc import Callable
 from typing import Any
 
 from linfit._tensorflow import tf
-from linfit.errors import InputTypeError, InputValueError
+from linfit.errors import InputValueError
 from linfit.history import History
 from linfit.loss import l2_loss
 from linfit.recorder import Recorder
 from linfit.validation import (
     as_data,
+    check_callable,
     check_epochs,
     check_float32_scalar,
     check_learning_rate,
@@ -144,8 +145,7 @@ def train_with_optimizer(
         raise InputValueError(
             f"report_every must be an integer >= 1, got {report_every!r}"
         )
-    if report is not None and not callable(report):
-        raise InputTypeError(f"report must be callable, got {type(report).__name__}")
+    check_callable(report, "report")
     inputs, targets = tf.constant(x_data), tf.constant(y_data)
     model = KerasLinearModel(w=w, b=b)
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)

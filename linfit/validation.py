@@ -35,6 +35,7 @@ __all__ = [
     "as_vector",
     "check_all_finite",
     "check_batch_size",
+    "check_callable",
     "check_epochs",
     "check_finite_scalar",
     "check_float32_scalar",
@@ -295,3 +296,16 @@ def check_batch_size(batch_size: Any, n: int) -> int:
             f"batch_size must be between 1 and the number of points ({n}), got {batch_size}"
         )
     return int(batch_size)
+
+
+def check_callable(value: Any, name: str) -> Any:
+    """Return ``value`` if it is ``None`` or can be called (a callback, a reporter).
+
+    Raises:
+        InputTypeError: Otherwise, before any work is done (not at the first call).
+    """
+    if value is not None and not callable(value):
+        raise InputTypeError(
+            f"{name} must be callable or None, got {type(value).__name__}"
+        )
+    return value

@@ -576,6 +576,32 @@ def test_masked_values_are_refused_not_silently_used() -> None:
     assert len(history) == 2
 
 
+@pytest.mark.parametrize(
+    ("argument", "fragment"),
+    [
+        ({"callback": 3}, "callback must be callable or None, got int"),
+        ({"callback": "print"}, "callback must be callable or None, got str"),
+        ({"strategy": 3}, "strategy must be a tf.distribute.Strategy or None, got int"),
+        ({"strategy": "mirrored"}, "strategy must be a tf.distribute.Strategy"),
+    ],
+)
+def test_arguments_used_only_later_are_checked_before_training(
+    argument, fragment
+) -> None:
+    """A callback or strategy of the wrong type is refused before the first epoch."""
+    x, y = linfit.synthesize(n=20, seed=1)
+    model = linfit.LinearModel()
+    with pytest.raises(linfit.InputTypeError, match=fragment):
+        linfit.train(model, x, y, epochs=1, learning_rate=0.1, **argument)
+    assert (float(model.w), float(model.b)) == (5.0, 0.0)  # nothing was trained
+
+
+def test_a_reporter_that_cannot_be_called_is_refused() -> None:
+    x, y = linfit.synthesize(n=20, seed=1)
+    with pytest.raises(linfit.InputTypeError, match="report must be callable or None"):
+        linfit.train_with_optimizer(x, y, steps=5, learning_rate=0.1, report=3)
+
+
 # 9. Interrupted runs ------------------------------------------------------------
 
 
