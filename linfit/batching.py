@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from linfit._tensorflow import tf
+from linfit.data import MAX_POINTS
+from linfit.validation import _check_integer, check_epochs, check_seed
 
 __all__ = ["epoch_batches", "epoch_order", "permutation"]
 
@@ -72,6 +74,14 @@ def epoch_order(n: int, shuffle_seed: int, epochs: int) -> np.ndarray:
 
     Batch ``j`` of epoch ``e`` is ``order[e, j*B:(j+1)*B]`` for any batch size
     ``B``: batching cuts the shuffled sequence into consecutive pieces.
+
+    Raises:
+        InputTypeError: If an argument is not an integer.
+        InputValueError: If ``n`` is below 1, or ``shuffle_seed`` or ``epochs``
+            is out of the range [`train`][linfit.loop.train] accepts.
     """
+    n = _check_integer(n, "n", 1, MAX_POINTS)
+    shuffle_seed = check_seed(shuffle_seed, "shuffle_seed")
+    epochs = check_epochs(epochs)
     rows = [permutation(n, shuffle_seed, epoch).numpy() for epoch in range(epochs)]
     return np.stack(rows).astype(np.int64) if rows else np.zeros((0, n), dtype=np.int64)

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from linfit.errors import DataFileError
+from linfit.errors import DataFileError, InputTypeError
 
 __all__ = ["CHUNK_BYTES", "MAX_LINE_BYTES", "read_csv"]
 
@@ -183,6 +183,10 @@ def read_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
             has a NaN, infinite or float32-overflowing value, or has fewer than
             two data rows. The message names the file and the line.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputTypeError(
+            f"path must be a str or os.PathLike, got {type(path).__name__}"
+        )
     path = os.fspath(path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, after the errors are mapped

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from linfit.errors import InputTypeError, InputValueError
+
 __all__ = ["History", "format_row"]
 
 
@@ -50,9 +52,18 @@ class History:
     loss: np.ndarray
 
     def __post_init__(self) -> None:
+        for name in ("epoch", "w", "b", "loss"):
+            column = getattr(self, name)
+            if not isinstance(column, np.ndarray) or column.ndim != 1:
+                raise InputTypeError(
+                    f"History.{name} must be a 1-D NumPy array, got "
+                    f"{type(column).__name__} (History.from_rows converts sequences)"
+                )
         lengths = {len(self.epoch), len(self.w), len(self.b), len(self.loss)}
         if len(lengths) != 1:
-            raise ValueError(f"History columns differ in length: {sorted(lengths)}")
+            raise InputValueError(
+                f"History columns differ in length: {sorted(lengths)}"
+            )
         for column in (self.epoch, self.w, self.b, self.loss):
             column.setflags(write=False)
 
@@ -120,13 +131,20 @@ class History:
         and the epochs of ``later`` are renumbered to continue this one.
 
         Raises:
-            ValueError: If ``later`` does not start bit for bit at this
+            InputTypeError: If ``later`` is not a History.
+            InputValueError: If ``later`` does not start bit for bit at this
                 History's last ``(w, b)``.
         """
+        if not isinstance(later, History):
+            raise InputTypeError(
+                f"later must be a linfit.History, got {type(later).__name__}"
+            )
         if self.w[-1:].tobytes() != later.w[:1].tobytes() or (
             self.b[-1:].tobytes() != later.b[:1].tobytes()
         ):
-            raise ValueError("the later History does not start where this one ends")
+            raise InputValueError(
+                "the later History does not start where this one ends"
+            )
         return History(
             epoch=np.arange(len(self) + len(later) - 1, dtype=np.int64),
             w=np.concatenate([self.w, later.w[1:]]),
@@ -134,8 +152,10 @@ class History:
             loss=np.concatenate([self.loss, later.loss[1:]]),
         )
 
-    def equals(self, other: History) -> bool:
+    def equals(self, other: object) -> bool:
         """Whether two histories are bit-for-bit identical (dtype included)."""
+        if not isinstance(other, History):
+            return False
         return all(
             a.dtype == c.dtype and a.shape == c.shape and a.tobytes() == c.tobytes()
             for a, c in zip(

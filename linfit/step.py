@@ -15,6 +15,7 @@ from __future__ import annotations
 from linfit._tensorflow import tf
 from linfit.loss import l2_loss
 from linfit.model import LinearModel
+from linfit.validation import check_learning_rate
 
 __all__ = ["gradient_step", "loss_and_gradients"]
 
@@ -51,11 +52,14 @@ def gradient_step(
         model: The model to update.
         x: Inputs, float32, shape ``(N,)``.
         y: Targets, float32, shape ``(N,)``.
-        learning_rate: Step size, a positive float32 scalar.
+        learning_rate: Step size, a positive float32 scalar (a Python number
+            is checked as [`train`][linfit.loop.train] checks it).
 
     Returns:
         The loss at the parameters *before* the update, a float32 scalar.
     """
+    if not tf.is_tensor(learning_rate):  # a tensor is the caller's to check
+        learning_rate = check_learning_rate(learning_rate)
     loss, (grad_w, grad_b) = loss_and_gradients(model, x, y)
     learning_rate = tf.cast(learning_rate, tf.float32)
     model.w.assign_sub(learning_rate * grad_w)

@@ -120,7 +120,7 @@ def test_strategy_refuses_shuffle(strategy, odd_data) -> None:
 def test_hundreds_of_epochs_on_two_workers_keep_a_bounded_thread_count(
     odd_data,
 ) -> None:
-    """600 epochs (1800 collectives per worker) keep each worker under 300 threads.
+    """400 epochs (1200 collectives per worker) keep each worker under 300 threads.
 
     With a timeout on the collectives TensorFlow started a thread per
     collective (about 600 a second per worker here), so a run of this length
@@ -129,7 +129,7 @@ def test_hundreds_of_epochs_on_two_workers_keep_a_bounded_thread_count(
     single-device one.
     """
     x, y = odd_data
-    epochs = 600
+    epochs = 400
     diagnostics: dict = {}
     history = multiworker.run(
         x, y, epochs=epochs, learning_rate=0.1, workers=2, diagnostics=diagnostics

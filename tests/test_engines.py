@@ -156,7 +156,9 @@ def top_eigenvector_start(problem: Problem) -> tuple[float, float]:
 
 @pytest.mark.parametrize("engine", FULL_BATCH)
 def test_loss_grows_without_bound_above_the_stable_rate(engine, strategy) -> None:
-    @settings(max_examples=budget(engine, 15))
+    # Fewer examples than elsewhere: near 2/L a run needs hundreds of epochs to grow
+    # by 10^8, and the eager engine takes them one Python step at a time.
+    @settings(max_examples=budget(engine, 8))
     @given(problems(), st.floats(1.01, 1.5))
     @example(CANONICAL, 1.01)
     def check(problem: Problem, factor: float) -> None:

@@ -602,6 +602,58 @@ def test_a_reporter_that_cannot_be_called_is_refused() -> None:
         linfit.train_with_optimizer(x, y, steps=5, learning_rate=0.1, report=3)
 
 
+def test_histories_refuse_what_is_not_a_history_by_name() -> None:
+    one = linfit.History.from_rows([5.0], [0.0], [1.0])
+    with pytest.raises(linfit.InputValueError, match="differ in length"):
+        linfit.History.from_rows([5.0, 4.0], [0.0], [1.0])
+    with pytest.raises(linfit.InputTypeError, match=r"History\.w must be a 1-D NumPy"):
+        linfit.History(epoch=one.epoch, w=[5.0], b=one.b, loss=one.loss)
+    with pytest.raises(linfit.InputTypeError, match=r"later must be a linfit\.History"):
+        one.extended(3)
+    with pytest.raises(linfit.InputValueError, match="does not start where"):
+        one.extended(linfit.History.from_rows([4.0], [0.0], [1.0]))
+    assert one.equals(one) and not one.equals("a history")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "fragment"),
+    [
+        (
+            lambda x, y: linfit.load_csv(None),
+            linfit.InputTypeError,
+            "path must be a str or os.PathLike, got NoneType",
+        ),
+        (
+            lambda x, y: linfit.gradient_step(linfit.LinearModel(), x, y, "0.1"),
+            linfit.InputTypeError,
+            "learning_rate must be a real number, got str",
+        ),
+        (
+            lambda x, y: linfit.gradient_step(linfit.LinearModel(), x, y, -0.1),
+            linfit.InputValueError,
+            "learning_rate",
+        ),
+        (
+            lambda x, y: linfit.epoch_order(10, -1, 2),
+            linfit.InputValueError,
+            "shuffle_seed must be between 0 and",
+        ),
+        (
+            lambda x, y: linfit.epoch_order(0, 1, 2),
+            linfit.InputValueError,
+            "n must be between 1 and",
+        ),
+    ],
+    ids=["load_csv-None", "step-str", "step-negative", "order-seed", "order-n"],
+)
+def test_the_building_blocks_refuse_by_name_too(call, error, fragment) -> None:
+    """Not only train(): the functions the chapters build it from check their input."""
+    x, y = linfit.synthesize(n=20, seed=1)
+    with pytest.raises(error) as info:
+        call(x, y)
+    assert fragment in str(info.value)
+
+
 # 9. Interrupted runs ------------------------------------------------------------
 
 
