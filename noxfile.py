@@ -40,9 +40,10 @@ def tests(session: nox.Session) -> None:
         session.run("pytest", *session.posargs, env=env)
         return
     # Spread the suite over the cores, a test file per worker (so the multi-worker
-    # runs of test_distributed.py never overlap; the docs tests share one site
-    # build, see tests/conftest.py), then run the tests that measure wall-clock time
-    # alone, so that the other tests' load cannot make them fail.
+    # runs of test_distributed.py never overlap, and the two modules that read the
+    # built site share one worker and one build: tests/conftest.py), then run the
+    # tests that measure wall-clock time alone, so that the other tests' load
+    # cannot make them fail.
     workers = str(min(4, os.cpu_count() or 1))
     session.run(
         "pytest", "-n", workers, "--dist", "loadfile", "-m", "not timing", env=env

@@ -12,11 +12,13 @@ Hypothesis profiles, chosen with the ``HYPOTHESIS_PROFILE`` environment variable
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -53,6 +55,31 @@ def pytest_configure(config: pytest.Config) -> None:
             tf.config.LogicalDeviceConfiguration(),
         ],
     )
+
+
+SITE_MODULES = ("tests/test_docs.py", "tests/test_playground.py")
+
+if importlib.util.find_spec("xdist") is not None:
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+        """Under ``--dist loadfile`` the modules that read the built site share a worker.
+
+        ``nox -s tests`` runs with it; otherwise one worker would sit idle while
+        another builds the site.
+        (``--dist loadgroup`` would do this with markers, but pytest-xdist 3.8
+        cannot rename test ids under pytest 9.2, so its groups are ignored.)
+        """
+        if config.getvalue("dist") != "loadfile":
+            return None
+        from xdist.scheduler import LoadFileScheduling
+
+        class SiteModulesTogether(LoadFileScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                scope = super()._split_scope(nodeid)
+                return "the built site" if scope in SITE_MODULES else scope
+
+        return SiteModulesTogether(config, log)
 
 
 @pytest.fixture
