@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 import pytest
+from cli_helpers import write_points_csv
 
 import linfit
 from linfit.cli import main
@@ -20,15 +21,11 @@ from linfit.cli import main
 
 @pytest.fixture
 def points_csv(tmp_path):
-    x, y = linfit.synthesize(n=200, seed=3)
-    path = tmp_path / "points.csv"
-    pairs = zip(x.numpy().tolist(), y.numpy().tolist(), strict=True)
-    rows = "\n".join(f"{a!r},{b!r}" for a, b in pairs)
-    path.write_text("x,y\n" + rows + "\n")
-    return path
+    return write_points_csv(tmp_path / "points.csv")
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Like cli_helpers.run_cli, but argparse's SystemExit propagates (a test expects it)."""
     status = main(list(argv))
     captured = capsys.readouterr()
     return status, captured.out, captured.err

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import port_numpy
 import pytest
+from cli_helpers import run_cli, write_points_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import examples
@@ -31,18 +32,8 @@ from strategies import examples
 import linfit
 from linfit import checkpoint, conformance
 from linfit._tensorflow import tf
-from linfit.cli import main
 
 ONE_LINE = {"max_lines": 2}
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:  # argparse's own errors
-        status = exit_.code
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def assert_refused(status: int, err: str, fragment: str, code: int = 2) -> None:
@@ -55,12 +46,7 @@ def assert_refused(status: int, err: str, fragment: str, code: int = 2) -> None:
 
 @pytest.fixture
 def points(tmp_path) -> Path:
-    x, y = linfit.synthesize(n=200, seed=3)
-    path = tmp_path / "points.csv"
-    pairs = zip(x.numpy().tolist(), y.numpy().tolist(), strict=True)
-    rows = "\n".join(f"{a!r},{b!r}" for a, b in pairs)
-    path.write_text("x,y\n" + rows + "\n")
-    return path
+    return write_points_csv(tmp_path / "points.csv")
 
 
 # 1. Checkpoints never delete what the user has ------------------------------

@@ -54,6 +54,16 @@ def test_errors_are_also_builtin_exceptions() -> None:
     assert issubclass(linfit.DataFileError, linfit.LinfitError)
 
 
+def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+
+
 def test_linfit_does_not_need_matplotlib_and_import_prints_nothing() -> None:
     """linfit imports matplotlib only inside `linfit.plots`.
 
@@ -74,25 +84,9 @@ def test_linfit_does_not_need_matplotlib_and_import_prints_nothing() -> None:
         "except ImportError:\n"
         "    print('plots need matplotlib')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_python(code)
     assert result.stdout == "plots need matplotlib\n"
     assert result.stderr == ""
-
-
-def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    )
 
 
 def test_import_linfit_loads_nothing() -> None:

@@ -48,6 +48,18 @@ def assert_every_case_passes(results: Path) -> None:
 PRECISIONS = ["float32", "float64"]
 
 
+def run_port(command: list[str], folder: Path, precision: str) -> Path:
+    """Run a port as ``COMMAND GOLDEN RESULTS PRECISION``; return its results file."""
+    results = folder / "results.json"
+    subprocess.run(
+        [*command, str(GOLDEN), str(results), precision],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
+    return results
+
+
 @pytest.fixture(scope="module")
 def c_port(tmp_path_factory) -> tuple[Path, Path]:
     compiler = shutil.which("cc") or shutil.which("gcc")
@@ -69,22 +81,14 @@ def c_port(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_the_c_port_passes(c_port, tmp_path, precision) -> None:
-    results = tmp_path / "results.json"
-    subprocess.run(
-        [str(c_port[0]), str(GOLDEN), str(results), precision], check=True, timeout=120
-    )
-    assert_every_case_passes(results)
+    assert_every_case_passes(run_port([str(c_port[0])], tmp_path, precision))
 
 
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_a_c_port_recording_the_loss_one_step_late_fails(
     c_port, tmp_path, precision
 ) -> None:
-    results = tmp_path / "results.json"
-    subprocess.run(
-        [str(c_port[1]), str(GOLDEN), str(results), precision], check=True, timeout=120
-    )
-    verdict = check(results)
+    verdict = check(run_port([str(c_port[1])], tmp_path, precision))
     assert verdict.returncode == 1
     assert "FAIL" in verdict.stdout
 
@@ -99,20 +103,8 @@ def node() -> str:
 
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_the_javascript_port_passes(node, tmp_path, precision) -> None:
-    results = tmp_path / "results.json"
-    subprocess.run(
-        [
-            node,
-            str(PORTS / "js" / "run_conformance.js"),
-            str(GOLDEN),
-            str(results),
-            precision,
-        ],
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )
-    assert_every_case_passes(results)
+    command = [node, str(PORTS / "js" / "run_conformance.js")]
+    assert_every_case_passes(run_port(command, tmp_path, precision))
 
 
 def test_the_javascript_port_selftest(node) -> None:
@@ -132,20 +124,8 @@ def test_the_jax_port_passes(tmp_path, precision) -> None:
         pytest.skip(
             "JAX is not installed in this environment; `nox -s ports` runs this test"
         )
-    results = tmp_path / "results.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(PORTS / "jax" / "linfit_port.py"),
-            str(GOLDEN),
-            str(results),
-            precision,
-        ],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-    assert_every_case_passes(results)
+    command = [sys.executable, str(PORTS / "jax" / "linfit_port.py")]
+    assert_every_case_passes(run_port(command, tmp_path, precision))
 
 
 def test_the_checker_does_not_import_tensorflow(tmp_path) -> None:
