@@ -51,6 +51,15 @@ def on_config(config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
     return config
 
 
+def on_page_markdown(markdown, page, config, files, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
+    import api_page
+
+    if api_page.MARKER in markdown:
+        language = "zh" if page.file.src_uri.endswith(".zh.md") else "en"
+        markdown = markdown.replace(api_page.MARKER, api_page.markdown(language))
+    return markdown
+
+
 def on_files(files, config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
     port = File(
         "linfit.js",

@@ -88,7 +88,7 @@ def learning_rate_figure(language: str = "en") -> Any:
     """Loss curves for the runs of `learning_rate_runs`, labelled in ``language``."""
     from matplotlib.figure import Figure
 
-    from linfit.plots import LABELS
+    from linfit.files.figures import LABELS
 
     label = "η = {:.2f} · 2/L"
     figure = Figure(figsize=(6, 4), layout="constrained")
@@ -216,7 +216,7 @@ np.set_printoptions(precision=5, suppress=True)
 @cache
 def classifier_run() -> dict[str, Any]:
     """Seed 004's classifier on synthesized classes (the docs' most expensive run)."""
-    from linfit.classifier import (
+    from linfit.variants.classifier import (
         nearest_centre_accuracy,
         synthesize_classes,
         train_classifier,
@@ -403,7 +403,7 @@ def jax_comparison(report: dict[str, Any], language: str) -> list[str]:
 @cache
 def unequal_shards_example() -> dict[str, Any]:
     """The gradient from 5 points split 3 + 2: exact, summed correctly, and averaged wrongly."""
-    from linfit.distributed import mean_of_replica_means
+    from linfit.parallel.mirrored import mean_of_replica_means
 
     x = np.array([0.0, 1.0, 2.0, 10.0, 11.0])
     y = np.array([1.0, 1.0, 1.0, -5.0, 7.0])

@@ -1,190 +1,143 @@
 """linfit: training ``y = W·x + b`` with TensorFlow 2, as a readable, tested reference.
 
-The modules read in pipeline order: `linfit.data` makes points, `linfit.model`
-holds the line, `linfit.loss` scores it, `linfit.step` improves it once,
-`linfit.loop` repeats that into a `linfit.history.History` (the engines in
-`linfit.engines` do the repeating), and `linfit.metrics` judges the result.
-`linfit.reference` is the NumPy float64 oracle everything is checked against,
-`linfit.bounds` says how close "agrees" must be, and `linfit.conformance`
-holds ports in other languages to the same standard.
+The top level is the lesson, in the order a learner reads it:
 
-Importing `linfit` loads nothing: each name is imported on first use. So the
-parts that need only NumPy (`reference`, `bounds`, `moments`, `history`,
-`errors`, `conformance`) work without TensorFlow installed, and the command
-line answers ``--help`` at once.
+* `linfit.data` makes points around a known line (and the order an epoch visits them);
+* `linfit.model` holds the line in two ``tf.Variable`` objects;
+* `linfit.loss` scores it, and derives the gradient by hand;
+* `linfit.step` improves it once, with a ``GradientTape``;
+* `linfit.loop` repeats the step into a `linfit.history.History`;
+* `linfit.metrics` judges the result;
+* `linfit.moments` shows that the data enters the loss through five numbers;
+* `linfit.reference` is the NumPy float64 oracle everything is checked against,
+  `linfit.bounds` says how close "agrees" must be, and `linfit.errors` and
+  `linfit.validation` say what linfit refuses and why.
+
+The tools live in subpackages: `linfit.engines` (faster ways to run the same
+loop), `linfit.variants` (Keras, the functional and optimizer styles, the MLP
+classifier), `linfit.parallel` (``tf.distribute``), `linfit.files` (CSV,
+checkpoints, figures, atomic writes), `linfit.cli` (the command line and the
+benchmark) and `linfit.conformance` (golden vectors for ports).
+
+Importing `linfit` loads nothing: each public name is imported on first use. So
+the parts that need only NumPy (`reference`, `bounds`, `moments`, `history`,
+`errors`, `conformance`) work without TensorFlow installed, and the command line
+answers ``--help`` at once.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 DISTRIBUTION = "linfit-reference"
 """The name to install linfit under (``pip install linfit-reference``); the import
 name is ``linfit``. (The distribution ``linfit`` on PyPI is an unrelated project.)"""
 
-if TYPE_CHECKING:  # what the names below are, for type checkers and editors
-    from linfit import (
-        batching,
-        bounds,
-        checkpoint,
-        classifier,
-        conformance,
-        engines,
-        keras_model,
-        moments,
-        optimizers,
-        plots,
-        reference,
+if TYPE_CHECKING:  # The public names and where each lives: the one list of them.
+    from linfit import bounds as bounds
+    from linfit import cli as cli
+    from linfit import conformance as conformance
+    from linfit import data as data
+    from linfit import engines as engines
+    from linfit import errors as errors
+    from linfit import files as files
+    from linfit import history as history
+    from linfit import loop as loop
+    from linfit import loss as loss
+    from linfit import metrics as metrics
+    from linfit import model as model
+    from linfit import moments as moments
+    from linfit import parallel as parallel
+    from linfit import reference as reference
+    from linfit import step as step
+    from linfit import validation as validation
+    from linfit import variants as variants
+    from linfit.data import epoch_order as epoch_order
+    from linfit.data import synthesize as synthesize
+    from linfit.errors import DataFileError as DataFileError
+    from linfit.errors import DivergenceError as DivergenceError
+    from linfit.errors import InputTypeError as InputTypeError
+    from linfit.errors import InputValueError as InputValueError
+    from linfit.errors import LinfitError as LinfitError
+    from linfit.errors import TrainingInterrupted as TrainingInterrupted
+    from linfit.files.csvfile import load_csv as load_csv
+    from linfit.history import History as History
+    from linfit.loop import train as train
+    from linfit.loss import l2_gradient as l2_gradient
+    from linfit.loss import l2_loss as l2_loss
+    from linfit.metrics import StreamingMAE as StreamingMAE
+    from linfit.metrics import StreamingMSE as StreamingMSE
+    from linfit.metrics import StreamingR2 as StreamingR2
+    from linfit.metrics import mae as mae
+    from linfit.metrics import mse as mse
+    from linfit.metrics import parameter_error as parameter_error
+    from linfit.metrics import r2 as r2
+    from linfit.model import LinearModel as LinearModel
+    from linfit.reference import least_squares as least_squares
+    from linfit.reference import stable_learning_rate as stable_learning_rate
+    from linfit.step import gradient_step as gradient_step
+    from linfit.step import loss_and_gradients as loss_and_gradients
+    from linfit.variants.keras_model import KerasLinearModel as KerasLinearModel
+    from linfit.variants.keras_model import fit_keras as fit_keras
+    from linfit.variants.optimizers import train_functional as train_functional
+    from linfit.variants.optimizers import (
+        train_with_optimizer as train_with_optimizer,
     )
-    from linfit.batching import epoch_order
-    from linfit.data import load_csv, synthesize
-    from linfit.errors import (
-        DataFileError,
-        DivergenceError,
-        InputTypeError,
-        InputValueError,
-        LinfitError,
-        TrainingInterrupted,
+
+
+def _public() -> dict[str, tuple[str, str | None]]:
+    """``name → (module, attribute)``, read from the ``TYPE_CHECKING`` imports above.
+
+    ``(module, None)`` is a module. Parsing this file's own source keeps one list
+    of public names, the one type checkers and editors read too; it runs once, on
+    the first lookup of a public name.
+    """
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
     )
-    from linfit.history import History
-    from linfit.keras_model import KerasLinearModel, fit_keras
-    from linfit.loop import train
-    from linfit.loss import l2_gradient, l2_loss
-    from linfit.metrics import (
-        StreamingMAE,
-        StreamingMSE,
-        StreamingR2,
-        mae,
-        mse,
-        parameter_error,
-        r2,
-    )
-    from linfit.model import LinearModel
-    from linfit.optimizers import train_functional, train_with_optimizer
-    from linfit.reference import least_squares, stable_learning_rate
-    from linfit.step import gradient_step, loss_and_gradients
-
-__all__ = [
-    "DISTRIBUTION",
-    "DataFileError",
-    "DivergenceError",
-    "History",
-    "InputTypeError",
-    "InputValueError",
-    "KerasLinearModel",
-    "LinearModel",
-    "LinfitError",
-    "StreamingMAE",
-    "StreamingMSE",
-    "StreamingR2",
-    "TrainingInterrupted",
-    "__version__",
-    "batching",
-    "bounds",
-    "checkpoint",
-    "classifier",
-    "conformance",
-    "engines",
-    "epoch_order",
-    "fit_keras",
-    "gradient_step",
-    "keras_model",
-    "l2_gradient",
-    "l2_loss",
-    "least_squares",
-    "load_csv",
-    "loss_and_gradients",
-    "mae",
-    "moments",
-    "mse",
-    "optimizers",
-    "parameter_error",
-    "plots",
-    "r2",
-    "reference",
-    "stable_learning_rate",
-    "synthesize",
-    "train",
-    "train_functional",
-    "train_with_optimizer",
-]
-
-_MODULES = {
-    "batching",
-    "bench",
-    "bounds",
-    "checkpoint",
-    "classifier",
-    "cli",
-    "conformance",
-    "csvfile",
-    "data",
-    "distributed",
-    "engines",
-    "errors",
-    "history",
-    "keras_model",
-    "loop",
-    "loss",
-    "metrics",
-    "model",
-    "moments",
-    "multiworker",
-    "optimizers",
-    "plots",
-    "recorder",
-    "reference",
-    "step",
-    "validation",
-}
-_NAMES = {
-    "DataFileError": "errors",
-    "DivergenceError": "errors",
-    "InputTypeError": "errors",
-    "InputValueError": "errors",
-    "LinfitError": "errors",
-    "TrainingInterrupted": "errors",
-    "History": "history",
-    "epoch_order": "batching",
-    "load_csv": "data",
-    "synthesize": "data",
-    "KerasLinearModel": "keras_model",
-    "fit_keras": "keras_model",
-    "train": "loop",
-    "l2_gradient": "loss",
-    "l2_loss": "loss",
-    "StreamingMAE": "metrics",
-    "StreamingMSE": "metrics",
-    "StreamingR2": "metrics",
-    "mae": "metrics",
-    "mse": "metrics",
-    "parameter_error": "metrics",
-    "r2": "metrics",
-    "LinearModel": "model",
-    "train_functional": "optimizers",
-    "train_with_optimizer": "optimizers",
-    "least_squares": "reference",
-    "stable_learning_rate": "reference",
-    "gradient_step": "step",
-    "loss_and_gradients": "step",
-}
+    names: dict[str, tuple[str, str | None]] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom) and node.module is not None
+        for alias in node.names:
+            if node.module == __name__:
+                names[alias.name] = (f"{__name__}.{alias.name}", None)
+            else:
+                names[alias.name] = (node.module, alias.name)
+    return names
 
 
-def __getattr__(name: str) -> Any:
-    if name in _MODULES:
-        return importlib.import_module(f"linfit.{name}")
-    if name in _NAMES:
-        value = getattr(importlib.import_module(f"linfit.{_NAMES[name]}"), name)
-        globals()[name] = value  # later lookups skip this function
-        return value
+_NAMES: dict[str, tuple[str, str | None]] = {}
+
+
+def __getattr__(name: str) -> object:
+    import importlib
+
+    moved = importlib.import_module(f"{__name__}._imports").MOVED
+    if not _NAMES:
+        _NAMES.update(_public())
+    if name == "__all__":
+        return ["DISTRIBUTION", "__version__", *sorted(_NAMES)]
     if name == "__version__":
         return _version()
-    raise AttributeError(f"module 'linfit' has no attribute {name!r}")
+    if name in _NAMES:
+        module, attribute = _NAMES[name]
+        found = importlib.import_module(module)
+        value = found if attribute is None else getattr(found, attribute)
+    elif f"{__name__}.{name}" in moved:  # an old module path
+        value = importlib.import_module(moved[f"{__name__}.{name}"])
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(__all__) | set(globals()))
+    names: list[str] = __getattr__("__all__")  # type: ignore[assignment]
+    return names
 
 
 def _version() -> str:
@@ -194,3 +147,12 @@ def _version() -> str:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:  # a source tree that is not installed
         return "0+unknown"
+
+
+def _install_moved_paths() -> None:
+    import importlib
+
+    importlib.import_module(f"{__name__}._imports").install()
+
+
+_install_moved_paths()

@@ -313,7 +313,7 @@ def trajectory_error_bound(
     )
     bounds = [error]
     for epoch in range(epochs):
-        for batch in reference.epoch_batches(x.size, batch_size, order, epoch):
+        for batch in reference.batch_indices(x.size, batch_size, order, epoch):
             eigenvalues = np.linalg.eigvalsh(reference.hessian(x[batch]))
             rho = float(np.max(np.abs(1.0 - learning_rate * eigenvalues)))
             delta = step_error_bound(

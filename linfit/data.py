@@ -1,25 +1,48 @@
-"""Training data: synthesized from a known line, or read from a CSV file.
+"""Training data: points around a known line, and the order an epoch visits them in.
 
 The original tutorials' experiment draws ``x`` from a standard normal distribution and sets
 ``y = true_w * x + true_b + noise``. Knowing the true line lets us say how far
 training got. Randomness comes from TensorFlow's *stateless* random ops: the
 numbers are a pure function of ``(shape, seed)``, so a fixed seed gives
 bit-identical data in every process, with no global state to reset.
+
+**Shuffled minibatches.** The usual ``tf.data`` pipeline is
+``Dataset.from_tensor_slices((x, y)).shuffle(n, seed).batch(B)``. linfit does
+not use ``.shuffle`` for training, for a reason worth knowing: its permutation
+depends on TensorFlow's *global* seed as well as on the seed passed to it, and
+``keras.utils.set_random_seed`` (or ``tf.random.set_seed``) anywhere in the
+process changes the global seed, so the same ``seed=`` yields a different
+order. Each epoch's permutation is instead drawn with a stateless op, a pure
+function of ``(shuffle_seed, epoch)``: sort ``n`` random 64-bit integers from
+``tf.random.stateless_uniform(seed=[shuffle_seed, epoch])`` and take the ranks.
+The data is then gathered in that order and batched with ``tf.data``, each
+element carrying its index.
+
+Because the permutation comes from TensorFlow's Philox generator, which other
+frameworks do not reimplement, linfit *exports* it:
+[`epoch_order`][linfit.data.epoch_order] returns every epoch's order, and a port
+(or the NumPy reference, via ``order=``) replays the same batches. A run resumed
+at epoch ``e`` sees the batches an uninterrupted run would have seen.
+
+Reading points from a file is [`linfit.files.csvfile`][]'s job.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Literal
 
 import numpy as np
 
 from linfit._tensorflow import tf
-from linfit.csvfile import read_csv
 from linfit.errors import InputValueError
-from linfit.validation import check_finite_scalar, check_seed
+from linfit.validation import (
+    check_epochs,
+    check_finite_scalar,
+    check_integer,
+    check_seed,
+)
 
-__all__ = ["load_csv", "synthesize"]
+__all__ = ["MAX_POINTS", "epoch_order", "permutation", "shuffled_batches", "synthesize"]
 
 Inputs = Literal["normal", "linspace"]
 
@@ -95,20 +118,58 @@ def synthesize(
     return x, y
 
 
-def load_csv(path: str | os.PathLike[str]) -> tuple[tf.Tensor, tf.Tensor]:
-    """Read a two-column ``x,y`` CSV file into two float32 tensors.
+def permutation(n: int, shuffle_seed: int, epoch: int) -> tf.Tensor:
+    """The visiting order of ``epoch``: an int64 permutation of ``range(n)``."""
+    keys = tf.random.stateless_uniform(
+        [n],
+        seed=[int(shuffle_seed), int(epoch)],
+        minval=None,
+        maxval=None,
+        dtype=tf.int64,
+    )
+    return tf.argsort(keys, stable=True)
 
-    The format and every check are those of [`linfit.csvfile.read_csv`][].
+
+def _dataset(
+    x: tf.Tensor, y: tf.Tensor, batch_size: int, shuffle_seed: int, epoch: int
+) -> tf.data.Dataset:
+    order = tf.cast(permutation(int(x.shape[0]), shuffle_seed, epoch), tf.int64)
+    return tf.data.Dataset.from_tensor_slices(
+        (tf.gather(x, order), tf.gather(y, order), order)
+    ).batch(batch_size)
+
+
+def shuffled_batches(
+    x: tf.Tensor, y: tf.Tensor, batch_size: int, shuffle_seed: int, epoch: int
+) -> list[tuple[tf.Tensor, tf.Tensor, np.ndarray]]:
+    """The batches of one epoch: ``[(x_batch, y_batch, indices), ...]``.
 
     Args:
-        path: Path of the file (a pipe works too).
+        x: Inputs, float32, shape ``(N,)``.
+        y: Targets, float32, shape ``(N,)``.
+        batch_size: Points per batch (the last batch may be shorter).
+        shuffle_seed: The run's shuffle seed.
+        epoch: 0-based epoch number.
+    """
+    return [
+        (x_batch, y_batch, index.numpy())
+        for x_batch, y_batch, index in _dataset(x, y, batch_size, shuffle_seed, epoch)
+    ]
 
-    Returns:
-        ``(x, y)``: two float32 tensors of shape ``(N,)``, ``N >= 2``.
+
+def epoch_order(n: int, shuffle_seed: int, epochs: int) -> np.ndarray:
+    """The visiting order of every epoch, as an ``int64`` array of shape ``(epochs, n)``.
+
+    Batch ``j`` of epoch ``e`` is ``order[e, j*B:(j+1)*B]`` for any batch size
+    ``B``: batching cuts the shuffled sequence into consecutive pieces.
 
     Raises:
-        DataFileError: If the file cannot be used; the message names the file
-            and the line.
+        InputTypeError: If an argument is not an integer.
+        InputValueError: If ``n`` is below 1, or ``shuffle_seed`` or ``epochs``
+            is out of the range [`train`][linfit.loop.train] accepts.
     """
-    x, y = read_csv(path)
-    return tf.constant(x), tf.constant(y)
+    n = check_integer(n, "n", 1, MAX_POINTS)
+    shuffle_seed = check_seed(shuffle_seed, "shuffle_seed")
+    epochs = check_epochs(epochs)
+    rows = [permutation(n, shuffle_seed, epoch).numpy() for epoch in range(epochs)]
+    return np.stack(rows).astype(np.int64) if rows else np.zeros((0, n), dtype=np.int64)

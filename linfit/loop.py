@@ -1,57 +1,75 @@
-"""The training loop: check the request, pick an engine, let it run, return the History.
+"""The training loop: repeat the step, write down each epoch, return the History.
 
-[`train`][linfit.loop.train] is deliberately short. The loop itself, the original tutorials'
-loop made exact, is the eager engine ([`linfit.engines.eager`][]); other
-engines compute the same rows faster ([`linfit.engines`][]). Whatever the
-engine, each epoch adds one row to the History: the state *before* the epoch's
-update and the full-data loss there (see [`linfit.history`][]); after the
-last epoch one more row records the final state. The
-[`Recorder`][linfit.recorder.Recorder] prints, reports and guards those rows and
-keeps the model equal to the last one, even when the run stops early.
+[`training_loop`][linfit.loop.training_loop] is the original tutorials' loop made
+exact. Each epoch it notes the state the epoch starts from, takes the step (one per
+minibatch), and hands the row to a recorder; after the last epoch one more row
+records the final state. Row ``k`` of the resulting
+[`History`][linfit.history.History] is the state after ``k`` epochs and the
+full-data loss *there*: with the full batch, the loss that
+[`gradient_step`][linfit.step.gradient_step] computes before its update is exactly
+that loss, so recording it costs nothing.
+
+[`train`][linfit.loop.train] is what you call. It checks the request, then hands the
+run to an *engine* ([`linfit.engines`][]): the eager engine runs this loop as
+written; the others compute the same rows faster. The recorder
+([`linfit.engines.recorder`][]) prints, reports and guards the rows, and leaves the
+model equal to the last one, even when the run stops early.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
-
-import numpy as np
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from linfit._tensorflow import tf
-from linfit._variables import read_scalar
-from linfit.engines import ENGINES, Mode, Problem, choose, engine, unsupported
-from linfit.errors import InputTypeError, InputValueError
 from linfit.history import History
+from linfit.loss import l2_loss
 from linfit.model import LinearModel
-from linfit.moments import Moments, moments
-from linfit.recorder import (
-    DIVERGENCE_FACTOR,
-    PROGRESS_BAR_MIN_EPOCHS,
-    Callback,
-    Recorder,
-)
-from linfit.validation import (
-    as_data,
-    check_all_finite,
-    check_batch_size,
-    check_callable,
-    check_epochs,
-    check_learning_rate,
-    check_seed,
-)
+from linfit.step import gradient_step
 
-__all__ = [
-    "DIVERGENCE_FACTOR",
-    "MODES",
-    "PROGRESS_BAR_MIN_EPOCHS",
-    "Callback",
-    "Mode",
-    "OnDivergence",
-    "train",
-]
+if TYPE_CHECKING:
+    from linfit.engines import Mode, Problem, Recorder
+    from linfit.engines.recorder import Callback
+    from linfit.validation import OnDivergence
 
-MODES = ("auto", *ENGINES)
+__all__ = ["full_data_loss", "train", "training_loop"]
 
-OnDivergence = Literal["raise", "continue"]
+Step = Callable[[LinearModel, tf.Tensor, tf.Tensor, tf.Tensor], tf.Tensor]
+Measure = Callable[[LinearModel, tf.Tensor, tf.Tensor], tf.Tensor]
+
+
+def full_data_loss(model: LinearModel, x: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
+    """The L2 loss of ``model`` on all the data (a float32 scalar)."""
+    return l2_loss(model(x), y)
+
+
+def training_loop(
+    problem: Problem,
+    recorder: Recorder,
+    step: Step = gradient_step,
+    measure: Measure = full_data_loss,
+) -> None:
+    """Train ``problem.model`` epoch by epoch, handing each History row to ``recorder``.
+
+    Args:
+        problem: The checked run: model, data, epochs, learning rate, batches.
+        recorder: Receives each row ``(w, b, loss)``.
+        step: One gradient step, ``step(model, x, y, rate) -> loss before it``.
+        measure: The full-data loss, ``measure(model, x, y) -> loss``.
+    """
+    model, rate = problem.model, problem.rate
+    assert model is not None  # the eager engines train a model
+    x, y = problem.tensors
+    for epoch in range(problem.epochs):
+        w, b = model.w.numpy(), model.b.numpy()  # the state this epoch starts from
+        if problem.full_batch:
+            loss = step(model, x, y, rate)  # the loss at (w, b), before the update
+        else:
+            loss = measure(model, x, y)
+            for x_batch, y_batch in problem.batches(epoch):
+                step(model, x_batch, y_batch, rate)
+        recorder.record(w, b, loss)
+    recorder.record(model.w.numpy(), model.b.numpy(), measure(model, x, y))
 
 
 def train(
@@ -103,7 +121,7 @@ def train(
             ``callback`` and the divergence guard behave the same in all.
         shuffle_seed: ``None`` visits the batches in data order every
             epoch; an integer (``0 .. 2**63 − 1``) shuffles each epoch in the
-            reproducible order of [`linfit.batching.epoch_order`][].
+            reproducible order of [`linfit.data.epoch_order`][].
         first_epoch: Number of the first epoch of this call in a longer run,
             used only to pick each epoch's shuffle order. A run resumed from a
             checkpoint after ``k`` epochs passes ``first_epoch=k`` so that it
@@ -112,12 +130,13 @@ def train(
             (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``) splits every
             batch into one shard per replica and sums the replicas' losses and
             gradients, scaled by the global batch size, so the result is the
-            single-device one up to rounding (see [`linfit.distributed`][]).
+            single-device one up to rounding (see [`linfit.parallel.mirrored`][]).
         on_divergence: ``"raise"`` stops with a
             [`DivergenceError`][linfit.errors.DivergenceError] as soon as the loss is
-            non-finite or above [`DIVERGENCE_FACTOR`][linfit.recorder.DIVERGENCE_FACTOR] times its
-            start; ``"continue"`` keeps going (to show a blow-up in teaching material); the
-            History may then hold ``inf`` and ``nan``.
+            non-finite or above
+            [`DIVERGENCE_FACTOR`][linfit.engines.recorder.DIVERGENCE_FACTOR] times its
+            start; ``"continue"`` keeps going (to show a blow-up in teaching material);
+            the History may then hold ``inf`` and ``nan``.
 
     Returns:
         A float32 [`History`][linfit.history.History] with ``epochs + 1`` rows;
@@ -138,137 +157,27 @@ def train(
         >>> len(history), history.epoch[-1]
         (11, np.int64(10))
     """
-    model = check_model(model)
-    x_data, y_data = as_data(x, y, check_finite=False)
-    problem = Problem(
-        model=model,
-        start=(read_scalar(model.w), read_scalar(model.b)),
-        x=x_data,
-        y=y_data,
-        moments=finite_moments(x_data, y_data, x, y),
-        epochs=check_epochs(epochs),
-        learning_rate=check_learning_rate(learning_rate),
-        batch_size=check_batch_size(batch_size, len(x_data)),
-        shuffle_seed=check_shuffle_seed(shuffle_seed),
-        first_epoch=check_epochs(first_epoch, "first_epoch"),
-        strategy=check_strategy(strategy),
-    )
-    if on_divergence not in ("raise", "continue"):
-        raise InputValueError(
-            f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}"
-        )
-    name = pick_engine(mode, problem)
-    recorder = Recorder(
+    from linfit import engines  # here train hands the run to an engine
+
+    problem = engines.Problem.checked(
         model,
-        problem.start,
-        x_data,
-        y_data,
-        epochs=problem.epochs,
-        learning_rate=problem.learning_rate,
+        x,
+        y,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        shuffle_seed=shuffle_seed,
+        first_epoch=first_epoch,
+        strategy=strategy,
+    )
+    engine = engines.pick(mode, problem)
+    recorder = engines.Recorder(
+        problem,
         verbose=verbose,
-        callback=check_callable(callback, "callback"),
+        callback=callback,
         progress=progress,
         on_divergence=on_divergence,
-        batch_size=problem.batch_size,
     )
     with recorder:
-        engine(name)(problem, recorder)
+        engine.run(problem, recorder)
     return recorder.history()
-
-
-def check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
-    """Return ``strategy`` if it is ``None`` or a ``tf.distribute.Strategy``.
-
-    Raises:
-        InputTypeError: Otherwise.
-    """
-    if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
-        raise InputTypeError(
-            "strategy must be a tf.distribute.Strategy or None, got "
-            f"{type(strategy).__name__}"
-        )
-    return strategy
-
-
-def finite_moments(x: np.ndarray, y: np.ndarray, x_given: Any, y_given: Any) -> Moments:
-    """The data's moments, read in one pass that also proves every value finite.
-
-    Raises:
-        InputValueError: Naming the first value that is not finite in float32.
-    """
-    result = moments(x, y)
-    if not result.finite:
-        check_all_finite(x, "x", x_given)
-        check_all_finite(y, "y", y_given)
-    return result
-
-
-def pick_engine(mode: object, problem: Problem) -> str:
-    """The engine that ``mode`` names for ``problem``.
-
-    ``None`` means eager, or distributed with a strategy; ``"auto"`` means
-    [`linfit.engines.choose`][]'s pick.
-
-    Raises:
-        InputValueError: If ``mode`` is unknown or cannot run ``problem``.
-    """
-    if mode is None:
-        mode = "eager" if problem.strategy is None else "distributed"
-    if mode not in MODES:
-        raise InputValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    name = choose(problem) if mode == "auto" else str(mode)
-    reason = unsupported(name, problem)
-    if reason is not None:
-        raise InputValueError(reason)
-    return name
-
-
-def check_shuffle_seed(shuffle_seed: object) -> int | None:
-    """``None``, or an integer seed from 0 to ``2**63 − 1``.
-
-    Raises:
-        InputTypeError: If it is not ``None`` or an integer.
-        InputValueError: If it is out of range.
-    """
-    if shuffle_seed is None:
-        return None
-    return check_seed(shuffle_seed, "shuffle_seed")
-
-
-def check_model(model: object) -> LinearModel:
-    """Return ``model`` if linfit can train it, else refuse it.
-
-    A trainable model is a ``tf.Module`` whose ``w`` and ``b`` are trainable
-    float32 scalar ``tf.Variable`` objects, as in [`LinearModel`][linfit.model.LinearModel].
-
-    Raises:
-        InputTypeError: If ``model`` or its ``w``/``b`` have the wrong type.
-        InputValueError: If ``w``/``b`` have the wrong dtype or shape, or are not trainable.
-    """
-    if (
-        not isinstance(model, tf.Module)
-        or not hasattr(model, "w")
-        or not hasattr(model, "b")
-    ):
-        raise InputTypeError(
-            f"model must be a linfit.LinearModel (a tf.Module with variables w and b), "
-            f"got {type(model).__name__}"
-        )
-    for name in ("w", "b"):
-        variable = getattr(model, name)
-        if not isinstance(variable, tf.Variable):
-            raise InputTypeError(
-                f"model.{name} must be a tf.Variable, got {type(variable).__name__}; "
-                "create the model with linfit.LinearModel(w, b)"
-            )
-        if variable.dtype != tf.float32 or variable.shape.rank != 0:
-            raise InputValueError(
-                f"model.{name} must be a float32 scalar variable, got "
-                f"{variable.dtype.name} with shape {tuple(variable.shape)}"
-            )
-        if not variable.trainable:
-            raise InputValueError(
-                f"model.{name} is not trainable, so training would change nothing; "
-                "create it with trainable=True"
-            )
-    return cast(LinearModel, model)

@@ -68,7 +68,7 @@ def batch_slices(n: int, batch_size: int | None) -> list[slice]:
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
-def epoch_batches(
+def batch_indices(
     n: int, batch_size: int | None, order: np.ndarray | None, epoch: int
 ) -> list[Any]:
     """Index sets of the batches of ``epoch``: slices, or pieces of ``order[epoch]``.
@@ -77,7 +77,7 @@ def epoch_batches(
         n: Number of points.
         batch_size: Points per batch, ``None`` for all.
         order: ``None`` for data order, else an ``(epochs, n)`` integer array
-            giving each epoch's visiting order (see [`linfit.batching`][]).
+            giving each epoch's visiting order (see [`linfit.data`][]).
         epoch: 0-based epoch number.
     """
     slices = batch_slices(n, batch_size)
@@ -113,7 +113,7 @@ def train(
             array of indices: epoch ``e`` cuts ``order[e]`` into consecutive
             batches (this is how a shuffled [`linfit.train`][linfit.loop.train] run with
             ``shuffle_seed`` is replayed, using
-            [`linfit.batching.epoch_order`][]).
+            [`linfit.data.epoch_order`][]).
         dtype: Precision of the whole computation (float64 for the oracle,
             float32 to imitate a single-precision port).
 
@@ -128,7 +128,7 @@ def train(
     w, b = dtype.type(w), dtype.type(b)
     ws, bs, losses = [w], [b], [loss(w, b, x, y)]
     for epoch in range(epochs):
-        for batch in epoch_batches(len(x), batch_size, order, epoch):
+        for batch in batch_indices(len(x), batch_size, order, epoch):
             w, b = step(w, b, x[batch], y[batch], rate)
         ws.append(w)
         bs.append(b)

@@ -22,11 +22,16 @@ from __future__ import annotations
 
 import math
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
 from linfit.errors import InputTypeError, InputValueError
+from linfit.moments import Moments, moments
+
+if TYPE_CHECKING:
+    from linfit._tensorflow import tf
+    from linfit.model import LinearModel
 
 __all__ = [
     "MAX_EPOCHS",
@@ -39,9 +44,18 @@ __all__ = [
     "check_epochs",
     "check_finite_scalar",
     "check_float32_scalar",
+    "check_integer",
     "check_learning_rate",
+    "check_model",
+    "check_on_divergence",
     "check_seed",
+    "check_shuffle_seed",
+    "check_strategy",
+    "check_training_data",
 ]
+
+OnDivergence = Literal["raise", "continue"]
+"""What training does when the loss blows up: stop with an error, or carry on."""
 
 MAX_EPOCHS = 10**8
 """The most epochs one call trains. Each epoch adds a History row (12 bytes in
@@ -242,7 +256,13 @@ def check_learning_rate(learning_rate: Any) -> float:
     return value
 
 
-def _check_integer(value: Any, name: str, low: int, high: int) -> int:
+def check_integer(value: Any, name: str, low: int, high: int) -> int:
+    """Return ``value`` as an ``int`` if it is an integer from ``low`` to ``high``.
+
+    Raises:
+        InputTypeError: If it is not an integer (bools and floats are refused).
+        InputValueError: If it is out of range.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise InputTypeError(f"{name} must be an integer, got {type(value).__name__}")
     if not low <= value <= high:
@@ -265,7 +285,7 @@ def check_epochs(epochs: Any, name: str = "epochs") -> int:
         and epochs < 0
     ):
         raise InputValueError(f"{name} must be >= 0, got {epochs}")
-    return _check_integer(epochs, name, 0, MAX_EPOCHS)
+    return check_integer(epochs, name, 0, MAX_EPOCHS)
 
 
 def check_seed(seed: Any, name: str = "seed") -> int:
@@ -275,7 +295,7 @@ def check_seed(seed: Any, name: str = "seed") -> int:
         InputTypeError: If it is not an integer (``1.5`` is refused, not truncated).
         InputValueError: If it is out of range.
     """
-    return _check_integer(seed, name, 0, MAX_SEED)
+    return check_integer(seed, name, 0, MAX_SEED)
 
 
 def check_batch_size(batch_size: Any, n: int) -> int:
@@ -309,3 +329,112 @@ def check_callable(value: Any, name: str) -> Any:
             f"{name} must be callable or None, got {type(value).__name__}"
         )
     return value
+
+
+def check_training_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray, Moments]:
+    """Convert and check ``x`` and ``y`` for training, and compute their moments.
+
+    The moments ([`linfit.moments`][]) are finite exactly when every value is,
+    so one pass over the data both computes them and proves it finite; only when
+    it is not does a second pass find the first bad value to name.
+
+    Returns:
+        ``(x, y, moments)``: float32 ``(N,)`` arrays and their
+        [`Moments`][linfit.moments.Moments].
+
+    Raises:
+        InputTypeError: See [`as_vector`][linfit.validation.as_vector].
+        InputValueError: See [`as_data`][linfit.validation.as_data].
+    """
+    x_data, y_data = as_data(x, y, check_finite=False)
+    result = moments(x_data, y_data)
+    if not result.finite:
+        check_all_finite(x_data, "x", x)
+        check_all_finite(y_data, "y", y)
+    return x_data, y_data, result
+
+
+def check_model(model: object) -> LinearModel:
+    """Return ``model`` if linfit can train it, else refuse it.
+
+    A trainable model is a ``tf.Module`` whose ``w`` and ``b`` are trainable
+    float32 scalar ``tf.Variable`` objects, as in
+    [`LinearModel`][linfit.model.LinearModel].
+
+    Raises:
+        InputTypeError: If ``model`` or its ``w``/``b`` have the wrong type.
+        InputValueError: If ``w``/``b`` have the wrong dtype or shape, or are not
+            trainable.
+    """
+    from linfit._tensorflow import tf
+
+    if (
+        not isinstance(model, tf.Module)
+        or not hasattr(model, "w")
+        or not hasattr(model, "b")
+    ):
+        raise InputTypeError(
+            f"model must be a linfit.LinearModel (a tf.Module with variables w and b), "
+            f"got {type(model).__name__}"
+        )
+    for name in ("w", "b"):
+        variable = getattr(model, name)
+        if not isinstance(variable, tf.Variable):
+            raise InputTypeError(
+                f"model.{name} must be a tf.Variable, got {type(variable).__name__}; "
+                "create the model with linfit.LinearModel(w, b)"
+            )
+        if variable.dtype != tf.float32 or variable.shape.rank != 0:
+            raise InputValueError(
+                f"model.{name} must be a float32 scalar variable, got "
+                f"{variable.dtype.name} with shape {tuple(variable.shape)}"
+            )
+        if not variable.trainable:
+            raise InputValueError(
+                f"model.{name} is not trainable, so training would change nothing; "
+                "create it with trainable=True"
+            )
+    return cast("LinearModel", model)
+
+
+def check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
+    """Return ``strategy`` if it is ``None`` or a ``tf.distribute.Strategy``.
+
+    Raises:
+        InputTypeError: Otherwise.
+    """
+    if strategy is None:
+        return None
+    from linfit._tensorflow import tf
+
+    if not isinstance(strategy, tf.distribute.Strategy):
+        raise InputTypeError(
+            "strategy must be a tf.distribute.Strategy or None, got "
+            f"{type(strategy).__name__}"
+        )
+    return strategy
+
+
+def check_shuffle_seed(shuffle_seed: object) -> int | None:
+    """``None``, or an integer seed from 0 to [`MAX_SEED`][linfit.validation.MAX_SEED].
+
+    Raises:
+        InputTypeError: If it is not ``None`` or an integer.
+        InputValueError: If it is out of range.
+    """
+    if shuffle_seed is None:
+        return None
+    return check_seed(shuffle_seed, "shuffle_seed")
+
+
+def check_on_divergence(on_divergence: object) -> OnDivergence:
+    """Return ``on_divergence`` if it is ``"raise"`` or ``"continue"``.
+
+    Raises:
+        InputValueError: Otherwise.
+    """
+    if on_divergence not in ("raise", "continue"):
+        raise InputValueError(
+            f"on_divergence must be 'raise' or 'continue', got {on_divergence!r}"
+        )
+    return on_divergence

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import linfit
-from linfit import checkpoint
 from linfit._tensorflow import tf
+from linfit.files import checkpoint
 
 
 @pytest.fixture

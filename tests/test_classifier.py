@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from linfit.classifier import (
+from linfit.variants.classifier import (
     MLP,
     nearest_centre_accuracy,
     synthesize_classes,

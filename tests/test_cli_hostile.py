@@ -19,7 +19,7 @@ from strategies import examples
 
 import linfit
 from linfit import cli
-from linfit._files import write_atomically
+from linfit.files.atomic import write_atomically
 
 
 def run_fit(path, capsys) -> tuple[int, str, str]:

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 import linfit
-from linfit import bounds, multiworker
+from linfit import bounds
 from linfit._tensorflow import tf
-from linfit.distributed import mean_of_replica_means, shards
+from linfit.parallel import multiworker
+from linfit.parallel.mirrored import mean_of_replica_means, shards
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +19,13 @@ def strategy():
     devices = [d.name for d in tf.config.list_logical_devices("CPU")]
     assert len(devices) == 2, "conftest configures two logical CPUs"
     return tf.distribute.MirroredStrategy(devices)
+
+
+def launch(x, y, **settings):
+    """``multiworker.run``'s defaults, through the launcher's test hooks."""
+    defaults = {"w": 5.0, "b": 0.0, "batch_size": None, "workers": 2}
+    defaults |= {"stall_timeout": 120.0, "startup_timeout": 300.0}
+    return multiworker._launch(x, y, **(defaults | settings))
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +139,7 @@ def test_hundreds_of_epochs_on_two_workers_keep_a_bounded_thread_count(
     x, y = odd_data
     epochs = 400
     diagnostics: dict = {}
-    history = multiworker.run(
+    history = launch(
         x, y, epochs=epochs, learning_rate=0.1, workers=2, diagnostics=diagnostics
     )
     single = linfit.train(linfit.LinearModel(), x, y, epochs=epochs, learning_rate=0.1)
@@ -144,7 +152,7 @@ def test_hundreds_of_epochs_on_two_workers_keep_a_bounded_thread_count(
 def test_a_worker_dying_mid_run_fails_clearly_without_hanging(odd_data) -> None:
     x, y = odd_data
     with pytest.raises(linfit.LinfitError, match="worker 1 failed with exit status 3"):
-        multiworker.run(
+        launch(
             x,
             y,
             epochs=10_000,

@@ -12,7 +12,7 @@ from strategies import Problem, examples, problems
 
 import linfit
 from linfit import reference
-from linfit.recorder import DIVERGENCE_FACTOR
+from linfit.engines.recorder import DIVERGENCE_FACTOR
 
 
 @pytest.fixture

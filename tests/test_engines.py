@@ -40,7 +40,7 @@ from test_gradient import CANONICAL
 import linfit
 from linfit import bounds, reference
 from linfit.engines import ENGINES
-from linfit.recorder import DIVERGENCE_FACTOR
+from linfit.engines.recorder import DIVERGENCE_FACTOR
 
 FULL_BATCH = list(ENGINES)
 MINIBATCH = ["eager", "function", "moments", "distributed"]
@@ -55,7 +55,7 @@ def budget(engine: str, count: int) -> int:
 
 @pytest.fixture(scope="module")
 def strategy():
-    from linfit.distributed import mirrored_strategy
+    from linfit.parallel.mirrored import mirrored_strategy
 
     return mirrored_strategy()
 
@@ -420,24 +420,17 @@ def test_a_failing_callback_passes_through_and_the_model_stays_at_its_row(
 def test_auto_picks_the_moments_engine_and_the_strategy_picks_distributed(
     strategy,
 ) -> None:
-    from linfit.loop import pick_engine
+    from linfit import engines
 
     x, y = (t.numpy() for t in linfit.synthesize(n=100, seed=1))
-    problem = linfit.engines.Problem(
-        linfit.LinearModel(),
-        (5.0, 0.0),
-        x,
-        y,
-        linfit.moments.moments(x, y),
-        3,
-        0.1,
-        100,
+    problem = engines.Problem.checked(
+        linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1
     )
-    assert pick_engine("auto", problem) == "moments"
-    assert pick_engine(None, problem) == "eager"
+    assert engines.pick("auto", problem) is engines.moments
+    assert engines.pick(None, problem) is engines.eager
     problem.strategy = strategy
-    assert pick_engine("auto", problem) == "distributed"
-    assert pick_engine(None, problem) == "distributed"
+    assert engines.pick("auto", problem) is engines.distributed
+    assert engines.pick(None, problem) is engines.distributed
 
 
 @pytest.mark.parametrize(

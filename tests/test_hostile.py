@@ -30,8 +30,9 @@ from hypothesis import strategies as st
 from strategies import examples
 
 import linfit
-from linfit import checkpoint, conformance
+from linfit import conformance
 from linfit._tensorflow import tf
+from linfit.files import checkpoint
 
 ONE_LINE = {"max_lines": 2}
 
@@ -160,7 +161,7 @@ def test_every_trainer_refuses_to_return_a_diverged_run(canonical, trainer) -> N
 
 
 def test_the_classifier_refuses_nan_and_stops_on_a_non_finite_loss() -> None:
-    from linfit.classifier import synthesize_classes, train_classifier
+    from linfit.variants.classifier import synthesize_classes, train_classifier
 
     train, validation = synthesize_classes(n_train=200, n_validation=50, seed=0)
     with pytest.raises(linfit.InputValueError, match="learning_rate must be finite"):
@@ -276,7 +277,10 @@ def test_outputs_get_ordinary_permissions(capsys, tmp_path) -> None:
         model = linfit.LinearModel()
         history = linfit.train(model, x, y, epochs=1, learning_rate=0.1)
         checkpoint.save(tmp_path / "run", model, history)
-        from linfit.keras_model import KerasLinearModel, save_weights_atomically
+        from linfit.variants.keras_model import (
+            KerasLinearModel,
+            save_weights_atomically,
+        )
 
         save_weights_atomically(KerasLinearModel(), tmp_path / "k.weights.h5")
     finally:
@@ -366,7 +370,7 @@ def test_a_huge_file_of_nul_bytes_is_refused_within_its_first_block(tmp_path) ->
         stream.truncate(2 * 1024**3)  # 2 GB, sparse: costs no disk
     start = time.perf_counter()
     with pytest.raises(linfit.DataFileError, match="contains NUL bytes"):
-        linfit.csvfile.read_csv(path)
+        linfit.files.csvfile.read_csv(path)
     assert time.perf_counter() - start < 2
 
 
@@ -376,7 +380,7 @@ def test_an_endless_line_is_refused_without_reading_it_all(tmp_path) -> None:
     with pytest.raises(
         linfit.DataFileError, match=r"long\.csv:1: line is longer than 64 KiB"
     ):
-        linfit.csvfile.read_csv(path)
+        linfit.files.csvfile.read_csv(path)
 
 
 @settings(
@@ -389,7 +393,7 @@ def test_random_bytes_are_parsed_or_refused_by_line(tmp_path_factory, content) -
     path.write_bytes(content)
     outcome: object
     try:
-        outcome = linfit.csvfile.read_csv(path)
+        outcome = linfit.files.csvfile.read_csv(path)
     except linfit.DataFileError as error:
         outcome = error
     if isinstance(outcome, linfit.DataFileError):
@@ -437,13 +441,13 @@ def test_a_bad_first_row_is_reported_on_line_1(tmp_path, first, fragment) -> Non
     path = tmp_path / "data.csv"
     path.write_text(f"{first}\n1,2\n3,4\n")
     with pytest.raises(linfit.DataFileError, match=fragment):
-        linfit.csvfile.read_csv(path)
+        linfit.files.csvfile.read_csv(path)
 
 
 def test_a_header_is_two_cells_that_are_not_numbers(tmp_path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("\n\nx,y\n1,2\n3,4\n")
-    x, _ = linfit.csvfile.read_csv(path)
+    x, _ = linfit.files.csvfile.read_csv(path)
     assert x.tolist() == [1.0, 3.0]
 
 

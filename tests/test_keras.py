@@ -13,7 +13,7 @@ import pytest
 import linfit
 from linfit import bounds
 from linfit._tensorflow import tf
-from linfit.keras_model import (
+from linfit.variants.keras_model import (
     KerasLinearModel,
     fit_keras,
     save_weights_atomically,

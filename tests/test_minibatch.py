@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from strategies import examples
 
 import linfit
-from linfit import batching, bounds, reference
+from linfit import bounds, reference
+from linfit import data as batching
 from linfit._tensorflow import tf
 
 
@@ -41,7 +42,7 @@ def test_training_batches_follow_the_exported_order(
     y = x + 1.0
     order = batching.epoch_order(n, seed, epochs=2)
     for epoch in range(2):
-        batches = batching.epoch_batches(x, y, batch_size, seed, epoch)
+        batches = batching.shuffled_batches(x, y, batch_size, seed, epoch)
         visited = np.concatenate([index for _, _, index in batches])
         assert np.array_equal(visited, order[epoch])
         assert [len(index) for _, _, index in batches] == [

@@ -65,7 +65,7 @@ def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 
 def test_linfit_does_not_need_matplotlib_and_import_prints_nothing() -> None:
-    """linfit imports matplotlib only inside `linfit.plots`.
+    """linfit imports matplotlib only inside `linfit.files.figures`.
 
     TensorFlow 2.21 itself eagerly imports Keras, which loads matplotlib when it
     is installed, so "absent from sys.modules" cannot be asserted. What linfit
@@ -79,8 +79,8 @@ def test_linfit_does_not_need_matplotlib_and_import_prints_nothing() -> None:
         "x, y = linfit.synthesize(n=10)\n"
         "linfit.train(linfit.LinearModel(), x, y, epochs=1, learning_rate=0.1)\n"
         "try:\n"
-        "    linfit.plots.plot_loss\n"
-        "    linfit.plots.plot_loss(None)\n"
+        "    from linfit.files import figures\n"
+        "    figures.plot_loss(None)\n"
         "except ImportError:\n"
         "    print('plots need matplotlib')\n"
     )

@@ -31,7 +31,7 @@ class CaseDefinition:
         b0: Initial intercept.
         batch_size: ``None`` for full batch.
         shuffle_seed: ``None`` for data order, else the visiting order of each
-            epoch is taken from [`linfit.batching.epoch_order`][] and written out.
+            epoch is taken from [`linfit.data.epoch_order`][] and written out.
     """
 
     name: str

@@ -40,9 +40,9 @@ from typing import Any, cast
 import numpy as np
 
 from linfit import bounds, reference
-from linfit._files import read_bounded
 from linfit.bounds import Precision
 from linfit.errors import InputValueError
+from linfit.files.atomic import read_bounded
 
 __all__ = [
     "REPORT_FORMAT",

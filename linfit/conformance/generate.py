@@ -62,7 +62,7 @@ def build_case(case: CaseDefinition) -> tuple[dict[str, Any], dict[str, np.ndarr
     arrays = {"x": x, "y": y}
     order = None
     if case.shuffle_seed is not None:
-        from linfit.batching import epoch_order
+        from linfit.data import epoch_order
 
         order = epoch_order(len(x), case.shuffle_seed, case.epochs)
         arrays["order"] = order

@@ -25,7 +25,7 @@ import numpy as np
 
 from linfit._tensorflow import tf
 from linfit.engines.problem import Problem
-from linfit.recorder import Recorder
+from linfit.engines.recorder import Recorder
 
 __all__ = ["CAPACITY", "SECONDS_PER_CHUNK", "chunk_loop", "run_in_chunks"]
 

@@ -1,4 +1,4 @@
-"""The ``"function"`` engine: the eager loop with each step compiled by ``tf.function``.
+"""The ``"function"`` engine: the loop of [`linfit.loop`][] with each step a ``tf.function``.
 
 ``tf.function`` traces [`gradient_step`][linfit.step.gradient_step] into a graph on
 its first call and runs the graph afterwards, which removes most of the
@@ -21,13 +21,18 @@ from functools import cache
 from typing import Any
 
 from linfit._tensorflow import tf
-from linfit.engines import eager
 from linfit.engines.problem import Problem
+from linfit.engines.recorder import Recorder
+from linfit.loop import full_data_loss, training_loop
 from linfit.model import LinearModel
-from linfit.recorder import Recorder
 from linfit.step import gradient_step
 
 __all__ = ["run"]
+
+NAME = "function"
+MINIBATCHES = True
+SHUFFLING = True
+STRATEGY = False
 
 
 class _Line:
@@ -46,7 +51,7 @@ def _compiled() -> tuple[Any, Any]:
         return gradient_step(_Line(w, b), x, y, rate)  # type: ignore[arg-type]
 
     def measure(w: Any, b: Any, x: Any, y: Any) -> Any:
-        return eager.full_data_loss(_Line(w, b), x, y)  # type: ignore[arg-type]
+        return full_data_loss(_Line(w, b), x, y)  # type: ignore[arg-type]
 
     return tf.function(step, reduce_retracing=True), tf.function(
         measure, reduce_retracing=True
@@ -56,7 +61,7 @@ def _compiled() -> tuple[Any, Any]:
 def run(problem: Problem, recorder: Recorder) -> None:
     """Train with a traced step (one graph call per step)."""
     step, measure = _compiled()
-    eager.loop(
+    training_loop(
         problem,
         recorder,
         lambda model, x, y, rate: step(model.w, model.b, x, y, rate),

@@ -17,10 +17,15 @@ from typing import Any
 from linfit._tensorflow import tf
 from linfit.engines.chunks import chunk_loop, run_in_chunks
 from linfit.engines.problem import Problem
+from linfit.engines.recorder import Recorder
 from linfit.loss import l2_loss
-from linfit.recorder import Recorder
 
 __all__ = ["run", "tape_gradient"]
+
+NAME = "graph"
+MINIBATCHES = False
+SHUFFLING = False
+STRATEGY = False
 
 
 def tape_gradient(

@@ -26,10 +26,15 @@ from array import array
 import numpy as np
 
 from linfit.engines.problem import Problem
+from linfit.engines.recorder import Recorder
 from linfit.moments import Moments, batch_moments
-from linfit.recorder import Recorder
 
 __all__ = ["ROWS_PER_CHUNK", "run"]
+
+NAME = "moments"
+MINIBATCHES = True
+SHUFFLING = True
+STRATEGY = False
 
 ROWS_PER_CHUNK = 4096
 """Rows handed to the recorder at a time."""
@@ -100,7 +105,7 @@ def run(problem: Problem, recorder: Recorder) -> None:
 
 
 def _order(problem: Problem, epoch: int) -> np.ndarray:
-    from linfit.batching import permutation
+    from linfit.data import permutation
 
     assert problem.shuffle_seed is not None
     order = permutation(problem.n, problem.shuffle_seed, problem.first_epoch + epoch)

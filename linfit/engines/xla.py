@@ -22,9 +22,14 @@ from typing import Any
 from linfit._tensorflow import tf
 from linfit.engines.chunks import chunk_loop, run_in_chunks
 from linfit.engines.problem import Problem
-from linfit.recorder import Recorder
+from linfit.engines.recorder import Recorder
 
 __all__ = ["analytic_gradient", "run"]
+
+NAME = "xla"
+MINIBATCHES = False
+SHUFFLING = False
+STRATEGY = False
 
 
 def analytic_gradient(

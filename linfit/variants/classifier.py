@@ -149,7 +149,7 @@ class MLP(keras.Model):
 
 @dataclass
 class ClassifierRun:
-    """What [`train_classifier`][linfit.classifier.train_classifier] reports.
+    """What [`train_classifier`][linfit.variants.classifier.train_classifier] reports.
 
     Attributes:
         train_accuracy: Streaming training accuracy of each epoch.
@@ -175,7 +175,7 @@ def train_classifier(
     log_every: int = 20,
     log: Callable[[str], object] | None = None,
 ) -> ClassifierRun:
-    """Train an [`MLP`][linfit.classifier.MLP] with Adam on cross-entropy; track accuracy per epoch.
+    """Train an [`MLP`][linfit.variants.classifier.MLP] with Adam; track accuracy per epoch.
 
     Args:
         train: Training data.
@@ -189,7 +189,7 @@ def train_classifier(
         log: Optional sink for human-readable progress lines (e.g. ``print``).
 
     Returns:
-        A [`ClassifierRun`][linfit.classifier.ClassifierRun].
+        A [`ClassifierRun`][linfit.variants.classifier.ClassifierRun].
 
     Raises:
         InputTypeError: If an argument has the wrong type.

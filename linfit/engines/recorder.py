@@ -1,15 +1,16 @@
 """Writing down a run: one object that every engine hands its rows to.
 
 An engine (see [`linfit.engines`][]) computes the states of a run; the
-[`Recorder`][linfit.recorder.Recorder] does everything else that a training loop owes its reader,
-the same way whichever engine is running:
+[`Recorder`][linfit.engines.recorder.Recorder] does everything else that a training
+loop owes its reader, the same way whichever engine is running:
 
 * it keeps the History rows, rounded to float32 like the model's variables;
 * it prints each row in the original tutorials' format (``verbose``), calls
   the user's ``callback`` with it and moves the progress bar;
 * it guards against divergence: a non-finite loss, or one above
-  [`DIVERGENCE_FACTOR`][linfit.recorder.DIVERGENCE_FACTOR] times the starting loss, stops the
-  run with a [`DivergenceError`][linfit.errors.DivergenceError] carrying the History so far;
+  [`DIVERGENCE_FACTOR`][linfit.engines.recorder.DIVERGENCE_FACTOR] times the
+  starting loss, stops the run with a
+  [`DivergenceError`][linfit.errors.DivergenceError] carrying the History so far;
 * on every way out (the normal end, a ``DivergenceError``, an exception
   raised by the callback, Ctrl-C) it leaves the model in the state of the
   last recorded row, so the model and the History never disagree. Ctrl-C
@@ -31,11 +32,12 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from linfit._variables import write_scalar
 from linfit.bounds import loss_error_bound
+from linfit.engines.problem import Problem, write_scalar
 from linfit.errors import DivergenceError, InputValueError, TrainingInterrupted
 from linfit.history import History, format_row
 from linfit.reference import stable_learning_rate
+from linfit.validation import check_callable, check_on_divergence
 
 __all__ = ["DIVERGENCE_FACTOR", "PROGRESS_BAR_MIN_EPOCHS", "Callback", "Recorder"]
 
@@ -71,53 +73,42 @@ class Recorder:
     """Collects the rows of one run and keeps the model in step with them.
 
     Args:
-        model: The model being trained (a [`LinearModel`][linfit.model.LinearModel]),
-            or ``None`` for a trainer that keeps its parameters elsewhere.
-        start: The model's ``(w, b)`` before training.
-        x: The training inputs, float32 ``(N,)`` (for the divergence report).
-        y: The training targets, float32 ``(N,)``.
-        epochs: The number of epochs the run will take (for the progress bar).
-        learning_rate: The step size (for the divergence report).
+        problem: The run: its model (put back in the state of the last row on
+            every way out; ``None`` for a trainer that keeps its parameters
+            elsewhere), start, data, epochs, learning rate and batch size.
         verbose: Print each row with [`format_row`][linfit.history.format_row].
         callback: Called as ``callback(epoch, w, b, loss)`` with each row.
         progress: Show a tqdm progress bar; ``None`` shows one for runs of at
-            least [`PROGRESS_BAR_MIN_EPOCHS`][linfit.recorder.PROGRESS_BAR_MIN_EPOCHS] epochs
-            when stderr is a terminal.
+            least [`PROGRESS_BAR_MIN_EPOCHS`][linfit.engines.recorder.PROGRESS_BAR_MIN_EPOCHS]
+            epochs when stderr is a terminal.
         on_divergence: ``"raise"`` or ``"continue"``.
-        batch_size: Points per step; kept (for the divergence message) only when
-            fewer than all of them.
+
+    Raises:
+        InputTypeError: If ``callback`` cannot be called.
+        InputValueError: If ``on_divergence`` is neither ``"raise"`` nor ``"continue"``.
     """
 
     def __init__(
         self,
-        model: Any,
-        start: tuple[float, float],
-        x: np.ndarray,
-        y: np.ndarray,
+        problem: Problem,
         *,
-        epochs: int,
-        learning_rate: float,
         verbose: bool = False,
         callback: Callback | None = None,
         progress: bool | None = None,
         on_divergence: str = "raise",
-        batch_size: int | None = None,
     ) -> None:
-        self.model = model
-        self.batch_size = batch_size if batch_size and batch_size < len(x) else None
-        self.x, self.y = x, y
-        self.learning_rate = learning_rate
-        self.verbose, self.callback = verbose, callback
-        self.on_divergence = on_divergence
-        self.start = start
+        self.problem = problem
+        self.verbose = verbose
+        self.callback = check_callable(callback, "callback")
+        self.on_divergence = check_on_divergence(on_divergence)
         # float32 arrays: appending rounds to float32, and a row costs 12 bytes.
         self.w, self.b, self.loss = array("f"), array("f"), array("f")
         self._limit: float | None = None  # divergence threshold, set at row 0
         self._limit_is_exact = False
         if progress is None:
-            progress = epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
+            progress = problem.epochs >= PROGRESS_BAR_MIN_EPOCHS and sys.stderr.isatty()
         self._bar = (
-            tqdm(total=epochs, desc="training", unit="epoch")
+            tqdm(total=problem.epochs, desc="training", unit="epoch")
             if progress
             else _NoProgressBar()
         )
@@ -190,17 +181,19 @@ class Recorder:
             # the threshold positive when training starts at an exact fit. It costs a
             # pass over the data, so it is computed only when a row crosses the line.
             self._limit_is_exact = True
-            bound = loss_error_bound(self.w[0], self.b[0], self.x, self.y)
+            x, y = self.problem.x, self.problem.y
+            bound = loss_error_bound(self.w[0], self.b[0], x, y)
             self._limit = DIVERGENCE_FACTOR * (self.loss[0] + bound)
             if loss <= self._limit:
                 return
+        problem = self.problem
         raise DivergenceError(
             epoch,
             loss,
-            self.learning_rate,
-            stable_learning_rate(self.x),
+            problem.learning_rate,
+            stable_learning_rate(problem.x),
             self.history(),
-            self.batch_size,
+            problem.batch_size if problem.batch_size < problem.n else None,
         )
 
     def history(self) -> History:
@@ -220,10 +213,11 @@ class Recorder:
         trace: TracebackType | None,
     ) -> None:
         self._bar.close()
-        if self.model is not None:
-            w, b = (self.w[-1], self.b[-1]) if self.w else self.start
-            write_scalar(self.model.w, w)
-            write_scalar(self.model.b, b)
+        model = self.problem.model
+        if model is not None:
+            w, b = (self.w[-1], self.b[-1]) if self.w else self.problem.start
+            write_scalar(model.w, w)
+            write_scalar(model.b, b)
         if isinstance(error, KeyboardInterrupt) and not isinstance(
             error, TrainingInterrupted
         ):

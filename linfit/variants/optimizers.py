@@ -5,7 +5,7 @@ Both fit the canonical data from a start far from the truth (W=5, B=10).
 * **Functional style**: no model object at all. ``W`` and ``B`` are free
   ``tf.Variable``s, the loss is a plain function of them, and each step asks a
   tape for ``∂loss/∂(W, B)`` and applies ``assign_sub`` by hand.
-* **Optimizer style**: a [`KerasLinearModel`][linfit.keras_model.KerasLinearModel] and a
+* **Optimizer style**: a [`KerasLinearModel`][linfit.variants.keras_model.KerasLinearModel] and a
   ``keras.optimizers.SGD`` that applies the update through
   ``apply_gradients``, reporting the loss every few steps. (The original tutorial's
   ``tf.train.GradientDescentOptimizer`` and ``global_step`` are TF1 APIs that
@@ -15,7 +15,7 @@ Plain SGD computes ``v ← v − lr·g`` exactly like [`linfit.train`][linfit.lo
 both return the same float32 [`History`][linfit.history.History] rows as
 ``train`` with the same settings (the tests check it bit for bit). They check
 their arguments the same way and hand their rows to the same
-[`Recorder`][linfit.recorder.Recorder], so a learning rate above ``2/L`` stops them
+[`Recorder`][linfit.engines.recorder.Recorder], so a learning rate above ``2/L`` stops them
 with the same [`DivergenceError`][linfit.errors.DivergenceError].
 """
 
@@ -25,10 +25,12 @@ from collections.abc import Callable
 from typing import Any
 
 from linfit._tensorflow import tf
+from linfit.engines.problem import Problem
+from linfit.engines.recorder import Recorder
 from linfit.errors import InputValueError
 from linfit.history import History
 from linfit.loss import l2_loss
-from linfit.recorder import Recorder
+from linfit.moments import moments
 from linfit.validation import (
     as_data,
     check_callable,
@@ -129,7 +131,7 @@ def train_with_optimizer(
     """
     import keras
 
-    from linfit.keras_model import KerasLinearModel
+    from linfit.variants.keras_model import KerasLinearModel
 
     x_data, y_data = as_data(x, y)
     steps, learning_rate = (
@@ -171,4 +173,5 @@ def _recorder(
     x: Any, y: Any, w: float, b: float, steps: int, learning_rate: float
 ) -> Recorder:
     """A recorder for a trainer that keeps its own parameters (no model to put back)."""
-    return Recorder(None, (w, b), x, y, epochs=steps, learning_rate=learning_rate)
+    problem = Problem(None, (w, b), x, y, moments(x, y), steps, learning_rate, len(x))
+    return Recorder(problem)

@@ -24,15 +24,16 @@ from typing import Any
 import keras
 import numpy as np
 
-from linfit._files import default_mode
+from linfit.engines.problem import Problem
+from linfit.engines.recorder import Recorder
 from linfit.errors import InputTypeError, InputValueError
-from linfit.recorder import Recorder
+from linfit.files.atomic import default_mode
 from linfit.validation import (
-    as_data,
     check_batch_size,
     check_epochs,
     check_float32_scalar,
     check_learning_rate,
+    check_training_data,
 )
 
 __all__ = ["KerasLinearModel", "fit_keras", "save_weights_atomically"]
@@ -116,7 +117,7 @@ def fit_keras(
         raise InputTypeError(
             f"model must be a KerasLinearModel, got {type(model).__name__}"
         )
-    x_data, y_data = as_data(x, y)
+    x_data, y_data, data_moments = check_training_data(x, y)
     epochs = check_epochs(epochs)
     learning_rate = check_learning_rate(learning_rate)
     batch_size = check_batch_size(batch_size, len(x_data))
@@ -125,7 +126,11 @@ def fit_keras(
         loss="mse",
         jit_compile=False,
     )
-    guard = _DivergenceGuard(model, x_data, y_data, epochs, learning_rate, batch_size)
+    start = (float(model.w.numpy()), float(model.b.numpy()))
+    problem = Problem(
+        None, start, x_data, y_data, data_moments, epochs, learning_rate, batch_size
+    )
+    guard = _DivergenceGuard(problem)
     with guard.recorder:
         return model.fit(
             x_data,
@@ -146,27 +151,10 @@ class _DivergenceGuard(keras.callbacks.Callback):
     of the batches' losses, which still shows a blow-up.
     """
 
-    def __init__(
-        self,
-        model: KerasLinearModel,
-        x: Any,
-        y: Any,
-        epochs: int,
-        learning_rate: float,
-        batch_size: int | None,
-    ) -> None:
+    def __init__(self, problem: Problem) -> None:
         super().__init__()
-        start = (float(model.w.numpy()), float(model.b.numpy()))
-        self.recorder = Recorder(
-            None,
-            start,
-            x,
-            y,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-        )
-        self.state = start
+        self.recorder = Recorder(problem)
+        self.state = problem.start
 
     def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
         """Note the state the epoch starts from."""
@@ -207,5 +195,5 @@ def save_weights_atomically(model: keras.Model, path: str | os.PathLike[str]) ->
 
 
 def weights(model: keras.Model) -> np.ndarray:
-    """``[w, b]`` of a [`KerasLinearModel`][linfit.keras_model.KerasLinearModel], float32."""
+    """``[w, b]`` of a [`KerasLinearModel`][linfit.variants.keras_model.KerasLinearModel]."""
     return np.array([model.w.numpy(), model.b.numpy()], dtype=np.float32)

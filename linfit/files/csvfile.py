@@ -10,13 +10,16 @@ import csv
 import io
 import os
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
 from linfit.errors import DataFileError, InputTypeError
 
-__all__ = ["CHUNK_BYTES", "MAX_LINE_BYTES", "read_csv"]
+if TYPE_CHECKING:
+    from linfit._tensorflow import tf
+
+__all__ = ["CHUNK_BYTES", "MAX_LINE_BYTES", "load_csv", "read_csv"]
 
 CHUNK_BYTES = 1 << 22
 """Text parsed at a time (4 MiB): memory stays bounded whatever the file's size,
@@ -47,7 +50,7 @@ def _chunks(handle: BinaryIO, path: str) -> Iterator[tuple[int, bytes]]:
 
     Raises:
         DataFileError: For NUL bytes (binary content) or a line longer than
-            [`MAX_LINE_BYTES`][linfit.csvfile.MAX_LINE_BYTES], as soon as they are seen.
+            [`MAX_LINE_BYTES`][linfit.files.csvfile.MAX_LINE_BYTES], as soon as they are seen.
     """
     line, pending = 1, b""
     while True:
@@ -167,8 +170,8 @@ def read_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     number. Any other line is data, so a first line ``1,abc`` is a bad data
     row, reported as such. Values must be finite in float32.
 
-    The file is read in pieces of [`CHUNK_BYTES`][linfit.csvfile.CHUNK_BYTES]: a large file loads at
-    the speed of NumPy's parser without holding copies of its text, and a file
+    The file is read in pieces of [`CHUNK_BYTES`][linfit.files.csvfile.CHUNK_BYTES]:
+    a large file loads at the speed of NumPy's parser without holding copies of its text, and a file
     that is not text (NUL bytes, endless lines) is refused within its first piece.
 
     Args:
@@ -215,3 +218,25 @@ def read_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     if len(values) < 2:
         raise DataFileError(path, f"needs at least 2 data rows, found {len(values)}")
     return np.ascontiguousarray(values[:, 0]), np.ascontiguousarray(values[:, 1])
+
+
+def load_csv(path: str | os.PathLike[str]) -> tuple[tf.Tensor, tf.Tensor]:
+    """Read a two-column ``x,y`` CSV file into two float32 tensors.
+
+    The format and every check are those of
+    [`read_csv`][linfit.files.csvfile.read_csv].
+
+    Args:
+        path: Path of the file (a pipe works too).
+
+    Returns:
+        ``(x, y)``: two float32 tensors of shape ``(N,)``, ``N >= 2``.
+
+    Raises:
+        DataFileError: If the file cannot be used; the message names the file
+            and the line.
+    """
+    from linfit._tensorflow import tf
+
+    x, y = read_csv(path)
+    return tf.constant(x), tf.constant(y)

@@ -79,11 +79,6 @@ def _read(x: np.ndarray, y: np.ndarray) -> None:
     np.add.reduce(y)
 
 
-def read_time(x: np.ndarray, y: np.ndarray, repeats: int = 7) -> float:
-    """Seconds to read ``x`` and ``y`` once: NumPy's float32 sum over each."""
-    return _median_time(partial(_read, x, y), repeats)
-
-
 def measure_bandwidth(megabytes: int = 400, repeats: int = 5) -> float:
     """Read bandwidth in bytes per second: median time of ``numpy.sum`` over a large array."""
     array = np.ones(megabytes * 2**20 // 4, dtype=np.float32)
@@ -105,7 +100,7 @@ def _methods(x: np.ndarray, y: np.ndarray) -> list[Method]:
             mode=mode,  # type: ignore[arg-type]
         )
 
-    from linfit.keras_model import KerasLinearModel, fit_keras
+    from linfit.variants.keras_model import KerasLinearModel, fit_keras
 
     keras_model = KerasLinearModel()
 

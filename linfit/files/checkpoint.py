@@ -29,11 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from linfit._files import read_bounded, write_atomically
 from linfit._tensorflow import tf
 from linfit.errors import DataFileError, InputTypeError, InputValueError
+from linfit.files.atomic import read_bounded, write_atomically
 from linfit.history import History
 from linfit.model import LinearModel
+from linfit.validation import check_model
 
 __all__ = ["MANIFEST", "POINTER", "restore", "save"]
 
@@ -124,8 +125,6 @@ def save(
         InputValueError: If the model is not in the History's last state, or
             ``directory`` cannot be used.
     """
-    from linfit.loop import check_model
-
     model = check_model(model)
     if not isinstance(history, History):
         raise InputTypeError(

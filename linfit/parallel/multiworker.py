@@ -1,6 +1,7 @@
 """Run the training on several worker processes with MultiWorkerMirroredStrategy.
 
-``python -m linfit.multiworker --workers 2 --epochs 10`` (or [`run`][linfit.multiworker.run])
+``python -m linfit.multiworker --workers 2 --epochs 10`` (or
+[`run`][linfit.parallel.multiworker.run])
 starts the workers on this machine, each with its own ``TF_CONFIG`` naming
 every worker's ``127.0.0.1`` port (chosen free at run time), waits for them
 and prints the History the chief wrote. The same worker code runs unchanged on
@@ -106,8 +107,6 @@ def run(
     workers: int = 2,
     stall_timeout: float = 120.0,
     startup_timeout: float = 300.0,
-    fail_worker_after_epochs: dict[int, int] | None = None,
-    diagnostics: dict[str, Any] | None = None,
 ) -> History:
     """Train on ``workers`` local processes; return the chief's History.
 
@@ -123,13 +122,44 @@ def run(
         stall_timeout: Seconds a worker may go without finishing an epoch
             before it is declared stuck.
         startup_timeout: Seconds a worker may take to finish its first epoch.
-        fail_worker_after_epochs: Fault injection for tests: ``{index: k}``
-            makes worker ``index`` exit with status 3 after ``k`` epochs.
-        diagnostics: If given, filled with ``{"max_threads": [...]}``, the most
-            threads each worker had at any heartbeat.
 
     Raises:
         LinfitError: If a worker fails or gets stuck.
+    """
+    return _launch(
+        x,
+        y,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        w=w,
+        b=b,
+        batch_size=batch_size,
+        workers=workers,
+        stall_timeout=stall_timeout,
+        startup_timeout=startup_timeout,
+    )
+
+
+def _launch(
+    x: Any,
+    y: Any,
+    *,
+    epochs: int,
+    learning_rate: float,
+    w: float,
+    b: float,
+    batch_size: int | None,
+    workers: int,
+    stall_timeout: float,
+    startup_timeout: float,
+    fail_worker_after_epochs: dict[int, int] | None = None,
+    diagnostics: dict[str, Any] | None = None,
+) -> History:
+    """[`run`][linfit.parallel.multiworker.run], with two hooks for the tests.
+
+    ``fail_worker_after_epochs={index: k}`` makes worker ``index`` exit with
+    status 3 after ``k`` epochs; ``diagnostics``, if given, is filled with
+    ``{"max_threads": [...]}``, the most threads each worker had at any heartbeat.
     """
     from linfit.validation import as_data, check_epochs, check_learning_rate
 
@@ -171,7 +201,7 @@ def run(
                         [
                             sys.executable,
                             "-m",
-                            "linfit.multiworker",
+                            "linfit.parallel.multiworker",
                             "--worker",
                             str(work),
                         ],
@@ -248,9 +278,9 @@ def _threads() -> int:
 
 def _worker(folder: Path) -> None:
     """One worker: build the strategy from TF_CONFIG, train, and (chief) write the History."""
-    from linfit._files import write_atomically
     from linfit._tensorflow import tf
-    from linfit.distributed import distributed_rows
+    from linfit.engines.distributed import distributed_rows
+    from linfit.files.atomic import write_atomically
 
     index = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
     beat = folder / f"heartbeat{index}.json"

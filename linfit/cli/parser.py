@@ -1,0 +1,153 @@
+"""The ``linfit`` command line's arguments: every subcommand and option, with its help."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import NoReturn
+
+__all__ = ["EXIT_USAGE", "MODES", "VARIANTS", "VARIANT_DEFAULTS", "build_parser"]
+
+EXIT_USAGE = 2
+DEMO_TRUE_W = 3.0
+DEMO_TRUE_B = 2.0
+DEMO_POINTS = 1000
+LIVE_EPOCHS = 100
+VARIANTS = {
+    "loop": "the hand-written GradientTape loop, 10 epochs at 0.1",
+    "keras": "KerasLinearModel with compile and fit, 10 epochs at 0.1",
+    "functional": "free variables W, B and a loss(W, B), 200 steps at 0.01 from W=5 B=10",
+    "optimizer": "keras SGD.apply_gradients, 300 steps at 0.01 from W=5 B=10",
+    "minibatch": "shuffled tf.data minibatches of 100, 10 epochs at 0.1",
+    "mlp": "the original tutorials' MLP classifier with Adam and accuracy metrics, 5 epochs",
+}
+MODES = ("auto", "eager", "function", "graph", "xla", "moments")
+VARIANT_DEFAULTS = {  # (epochs or steps, learning rate)
+    "loop": (10, 0.1),
+    "keras": (10, 0.1),
+    "functional": (200, 0.01),
+    "optimizer": (300, 0.01),
+    "minibatch": (10, 0.1),
+    "mlp": (5, 0.01),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, like linfit's own."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"linfit: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every ``linfit`` subcommand."""
+    parser = _Parser(
+        prog="linfit",
+        description="Train y = W·x + b by gradient descent with TensorFlow, step by visible step.",
+    )
+    parser.add_argument(
+        "--version", action="store_true", help="print the version and exit"
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser
+    )
+
+    demo = commands.add_parser(
+        "demo",
+        help="run the tutorial's canonical experiment",
+        description=(
+            f"Fit {DEMO_POINTS} points drawn around y = {DEMO_TRUE_W:g}·x + {DEMO_TRUE_B:g} "
+            "with unit Gaussian noise, starting from W=5 and b=0."
+        ),
+    )
+    demo.add_argument(
+        "--variant",
+        choices=VARIANTS,
+        default="loop",
+        help="which form of the training to run (default loop): "
+        + "; ".join(f"{name}: {text}" for name, text in VARIANTS.items()),
+    )
+    demo.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="epochs or steps (default: the variant's)",
+    )
+    demo.add_argument(
+        "--learning-rate",
+        type=float,
+        default=None,
+        help="step size (default: the variant's)",
+    )
+    demo.add_argument(
+        "--seed", type=int, default=0, help="seed of the synthetic data (default 0)"
+    )
+    demo.add_argument(
+        "--plot", metavar="DIR", type=Path, help="write the figures as PNG into DIR"
+    )
+
+    fit = commands.add_parser(
+        "fit",
+        help="train on a two-column x,y CSV file",
+        description="Train a linear model on the points of a CSV file (x,y; header optional).",
+    )
+    fit.add_argument(
+        "--data", metavar="FILE.csv", type=Path, required=True, help="the data file"
+    )
+    fit.add_argument("--epochs", type=int, required=True, help="number of epochs")
+    fit.add_argument("--learning-rate", type=float, required=True, help="step size")
+    fit.add_argument(
+        "--init-w", type=float, default=5.0, help="initial slope (default 5)"
+    )
+    fit.add_argument(
+        "--init-b", type=float, default=0.0, help="initial intercept (default 0)"
+    )
+    fit.add_argument(
+        "--batch-size", type=int, default=None, help="points per step (default: all)"
+    )
+    fit.add_argument(
+        "--mode",
+        choices=MODES,
+        default="auto",
+        help="the engine that trains (default auto: the fastest exact one, the moments "
+        "engine on one device); see the docs' Performance chapter",
+    )
+    fit.add_argument(
+        "--strategy",
+        choices=("none", "mirrored"),
+        default="none",
+        help="none: one device; mirrored: data-parallel over the GPUs, or two logical CPUs",
+    )
+    fit.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of text"
+    )
+
+    bench = commands.add_parser(
+        "bench",
+        help="time training many ways (the engines, Keras, NumPy, JAX)",
+        description="Times whole training runs for n = 10^3, 10^5, 10^7, against the time "
+        "to read the data once, measured in the same run.",
+    )
+    bench.add_argument(
+        "--output", metavar="FILE.json", type=Path, help="save the results"
+    )
+    bench.add_argument("--quick", action="store_true", help="n = 10^3 only, 2 repeats")
+
+    conformance = commands.add_parser(
+        "conformance",
+        help="check a port against linfit's golden vectors (needs NumPy only)",
+        description="Exit status: 0 when every case passes, 1 when a case fails, 2 on bad input.",
+    )
+    actions = conformance.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser
+    )
+    check = actions.add_parser(
+        "check", help="compare a port's RESULTS.json with the golden cases"
+    )
+    check.add_argument("results", metavar="RESULTS.json", type=Path)
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="print the verdict as one JSON object (for a port's CI)",
+    )
+    return parser

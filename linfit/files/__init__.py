@@ -1,0 +1,15 @@
+"""Files: reading data, saving runs, drawing figures, and writing any of them safely.
+
+* [`linfit.files.csvfile`][] reads a two-column CSV file strictly (NumPy only);
+* [`linfit.files.checkpoint`][] saves a model with its History and restores it
+  bit for bit;
+* [`linfit.files.figures`][] draws the original tutorials' figures with matplotlib;
+* [`linfit.files.atomic`][] writes every file linfit writes whole or not at all.
+
+Importing this package imports none of them: each is imported where it is used.
+"""
+
+from linfit._imports import lazy_submodules
+
+__all__ = ['atomic', 'checkpoint', 'csvfile', 'figures']
+__getattr__ = lazy_submodules(__name__, tuple(__all__))
