@@ -35,6 +35,7 @@ __all__ = [
     "gamma",
     "gradient_error_bound",
     "loss_error_bound",
+    "moments_error_bound",
     "step_error_bound",
     "trajectory_error_bound",
 ]
@@ -329,3 +330,44 @@ def trajectory_error_bound(
             w, b = reference.step(w, b, x[batch], y[batch], learning_rate)
         bounds.append(error)
     return np.asarray(bounds)
+
+
+def moments_error_bound(
+    x: Any, y: Any, shift: tuple[float, float] = (0.0, 0.0)
+) -> dict[str, float]:
+    """Bounds on the float64 rounding errors of [`linfit.moments.moments`][].
+
+    The moments are sums of ``d = x − s`` (``s`` the shift), of ``d²`` and of
+    ``d_x·d_y``, taken in float64 (``u = 2⁻⁵³``) in any order. With
+    ``A = mean|d|`` and ``Q = mean(d²)``: the sum of ``d`` is off by at most
+    ``γ_n·n·A`` (``n − 1`` additions and the rounding of ``d``), so the mean by
+    ``γ_{n+2}·(A + |mean|)`` after the division and the shift added back; the sum
+    of ``d²`` by ``γ_{n+2}·n·Q``. The variance ``Σd²/n − (Σd/n)²`` then errs by at
+    most ``γ_{n+5}·(Q + (d̄)² + 2|d̄|·A) + (γ_{n+1}·A)²``, and since
+    ``(d̄)² ≤ A² ≤ Q`` that is at most ``4·γ_{n+6}·Q``. The covariance likewise
+    by ``γ_{n+6}·(mean|d_x·d_y| + 3·A_x·A_y)``. With the shift at the mean, ``Q``
+    is the variance itself: the error is a few float64 roundings of it, however
+    far the mean lies from 0.
+
+    Args:
+        x: The inputs, shape ``(N,)``.
+        y: The targets, shape ``(N,)``.
+        shift: The [`shift`][linfit.moments.Moments.shift] the moments were
+            computed with.
+
+    Returns:
+        ``{"mean_x", "mean_y", "var_x", "cov_xy", "var_y"}``: each a bound on the
+        absolute error of that moment.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    n, unit = x.size, 2.0**-53
+    dx, dy = x - shift[0], y - shift[1]  # exact to first order: the bound has slack
+    a_x, a_y = float(np.mean(np.abs(dx))), float(np.mean(np.abs(dy)))
+    return {
+        "mean_x": gamma(n + 2, unit) * (a_x + abs(float(np.mean(x)))),
+        "mean_y": gamma(n + 2, unit) * (a_y + abs(float(np.mean(y)))),
+        "var_x": 4.0 * gamma(n + 6, unit) * float(np.mean(dx * dx)),
+        "cov_xy": gamma(n + 6, unit) * (float(np.mean(np.abs(dx * dy))) + 3 * a_x * a_y),
+        "var_y": 4.0 * gamma(n + 6, unit) * float(np.mean(dy * dy)),
+    }

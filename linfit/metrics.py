@@ -60,11 +60,15 @@ def r2(y_true: Any, y_pred: Any) -> float:
     """Coefficient of determination ``1 − SS_res / SS_tot``, computed in float64.
 
     1 is a perfect fit, 0 is no better than predicting the mean of ``y_true``.
-    Undefined (NaN) when all targets are equal.
+    Undefined (NaN) when all targets are equal. ``SS_tot`` is summed around a
+    corrected mean (the mean, plus the mean of the deviations from it), so that
+    the rounding of a huge mean does not leak into a small spread.
     """
     y_true, y_pred = _pair(y_true, y_pred)
     residual = tf.reduce_sum(tf.square(y_true - y_pred))
-    total = tf.reduce_sum(tf.square(y_true - tf.reduce_mean(y_true)))
+    rough = tf.reduce_mean(y_true)
+    mean = rough + tf.reduce_mean(y_true - rough)
+    total = tf.reduce_sum(tf.square(y_true - mean))
     return float(1.0 - residual / total) if float(total) > 0 else float("nan")
 
 
@@ -152,21 +156,56 @@ class StreamingMAE(_StreamingMetric):
 class StreamingR2(_StreamingMetric):
     """R² accumulated over batches; equals [`r2`][linfit.metrics.r2] of the concatenation.
 
-    Keeps ``Σ(y − ŷ)²``, ``Σy`` and ``Σy²`` in float64 and forms
-    ``SS_tot = Σy² − (Σy)²/N`` at the end.
+    ``SS_tot = Σ(y − ȳ)²`` is never formed as ``Σy² − (Σy)²/N``, which cancels
+    all but a few digits when the mean of ``y`` is large beside its spread (with
+    ``y ≈ 10⁶ ± 1``, even in float64). Each batch contributes its own count, mean
+    and centered sum of squares ``M₂``, and the running values merge with Chan,
+    Golub and LeVeque's pairwise update: for counts ``n_a, n_b`` and
+    ``δ = mean_b − mean_a``,
+
+        mean = mean_a + δ·n_b/n,   M₂ = M₂_a + M₂_b + δ²·n_a·n_b/n,   n = n_a + n_b.
+
+    Every term is a square of a centered value, so nothing cancels. The values
+    merged are ``y − K``, with ``K`` the first batch's mean: the batch means are
+    then of the size of the spread, not of ``ȳ``, so their own rounding (which
+    enters ``δ``) stays at the scale of the spread too.
     """
 
-    _sums = ("squared_error", "y", "y_squared")
+    _sums = ("squared_error",)
 
-    def _terms(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> dict[str, tf.Tensor]:
-        return {
-            "squared_error": tf.square(y_true - y_pred),
-            "y": y_true,
-            "y_squared": tf.square(y_true),
-        }
+    def __init__(self) -> None:
+        super().__init__()
+        self._shift = tf.Variable(0.0, dtype=tf.float64)
+        self._mean = tf.Variable(0.0, dtype=tf.float64)
+        self._m2 = tf.Variable(0.0, dtype=tf.float64)
+
+    def reset_state(self) -> None:  # noqa: D102
+        super().reset_state()
+        for variable in (self._shift, self._mean, self._m2):
+            variable.assign(0.0)
+
+    def update_state(self, y_true: Any, y_pred: Any) -> None:  # noqa: D102
+        y_true, y_pred = _pair(y_true, y_pred)
+        n_b = tf.cast(tf.size(y_true), tf.float64)
+        if not int(tf.size(y_true)):
+            return
+        if not self.count:
+            self._shift.assign(tf.reduce_mean(y_true))
+        shifted = y_true - self._shift
+        mean_b = tf.reduce_mean(shifted)
+        m2_b = tf.reduce_sum(tf.square(shifted - mean_b))
+        n_a = tf.identity(self._count)
+        n = n_a + n_b
+        delta = mean_b - self._mean
+        self._mean.assign_add(delta * (n_b / n))
+        self._m2.assign_add(m2_b + delta * delta * (n_a * n_b / n))
+        self._totals["squared_error"].assign_add(
+            tf.reduce_sum(tf.square(y_true - y_pred))
+        )
+        self._count.assign(n)
 
     def result(self) -> float:  # noqa: D102
         if not self.count:
             return float("nan")
-        total = self._total("y_squared") - self._total("y") ** 2 / self.count
+        total = float(self._m2.numpy())
         return 1.0 - self._total("squared_error") / total if total > 0 else float("nan")

@@ -60,6 +60,9 @@ class Moments:
         var_x: ``S_xx = mean((x − m_x)²)``.
         cov_xy: ``S_xy = mean((x − m_x)(y − m_y))``.
         var_y: ``S_yy = mean((y − m_y)²)``.
+        shift: The ``(s_x, s_y)`` subtracted from the data before squaring
+            (``(0, 0)``, or means found in a first pass); the rounding error of the
+            moments depends on it ([`linfit.bounds.moments_error_bound`][]).
 
     Examples:
         >>> m = moments(np.float32([0, 1, 2]), np.float32([1, 3, 5]))  # y = 2x + 1
@@ -77,6 +80,7 @@ class Moments:
     var_x: float
     cov_xy: float
     var_y: float
+    shift: tuple[float, float] = (0.0, 0.0)
 
     @property
     def finite(self) -> bool:
@@ -111,6 +115,7 @@ def _finish(n: int, shift: tuple[float, float], sums: tuple[float, ...]) -> Mome
         var_x=max(sxx / n - mean_dx * mean_dx, 0.0),
         cov_xy=sxy / n - mean_dx * mean_dy,
         var_y=max(syy / n - mean_dy * mean_dy, 0.0),
+        shift=shift,
     )
 
 

@@ -139,14 +139,28 @@ def train(
 def least_squares(x: Any, y: Any) -> tuple[float, float]:
     """The exact minimizer ``(w, b)`` of the L2 loss, in float64.
 
-    When the minimizer is not unique (one point, or all ``x`` equal) this is
-    the one with the smallest ``w² + b²``, as ``numpy.linalg.lstsq`` returns.
+    The closed form on centered data: with ``m_x, m_y`` the means,
+    ``w = Σ(x − m_x)(y − m_y) / Σ(x − m_x)²`` and ``b = m_y − w·m_x``. Centering
+    first keeps the sums at the scale of the spread, however far the data lies
+    from 0. When the minimizer is not unique (one point, or all ``x`` equal) this
+    is the one with the smallest ``w² + b²``, as ``numpy.linalg.lstsq`` returns:
+    ``(w, b) = m_y·(x₀, 1) / (x₀² + 1)``.
+
+    Raises:
+        InputTypeError: If ``x`` or ``y`` is not an array of real numbers.
+        InputValueError: If they are empty, of different lengths, or not finite.
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
-    design = np.stack([x, np.ones_like(x)], axis=1)
-    (w, b), *_ = np.linalg.lstsq(design, y, rcond=None)
-    return float(w), float(b)
+    from linfit.validation import as_data
+
+    x, y = as_data(x, y, dtype=np.float64)
+    mean_x, mean_y = np.mean(x), np.mean(y)
+    dx, dy = x - mean_x, y - mean_y
+    spread = float(dx @ dx)
+    if spread == 0.0:
+        x0 = float(x[0])
+        return float(mean_y * x0 / (x0 * x0 + 1)), float(mean_y / (x0 * x0 + 1))
+    w = float(dx @ dy) / spread
+    return w, float(mean_y - w * mean_x)
 
 
 def hessian(x: Any) -> np.ndarray:

@@ -69,19 +69,22 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 
 
-def as_vector(values: Any, name: str, *, check_finite: bool = True) -> np.ndarray:
-    """Convert one data argument to a float32 vector, or refuse it.
+def as_vector(
+    values: Any, name: str, *, check_finite: bool = True, dtype: Any = np.float32
+) -> np.ndarray:
+    """Convert one data argument to a float32 (or ``dtype``) vector, or refuse it.
 
     Args:
         values: Array-like of shape ``(N,)`` or ``(N, 1)`` with a real dtype.
         name: The argument's name, used in error messages.
-        check_finite: Check that every value is finite in float32. A caller
+        dtype: ``np.float32`` (what training computes in) or ``np.float64``.
+        check_finite: Check that every value is finite in ``dtype``. A caller
             that reads the data anyway (``train`` computes its moments) may
             skip this pass and call [`check_all_finite`][linfit.validation.check_all_finite] if
             needed.
 
     Returns:
-        A C-contiguous float32 NumPy array of shape ``(N,)``.
+        A C-contiguous NumPy array of shape ``(N,)`` and dtype ``dtype``.
 
     Raises:
         InputTypeError: If the values are not real numbers.
@@ -90,7 +93,7 @@ def as_vector(values: Any, name: str, *, check_finite: bool = True) -> np.ndarra
     """
     if (
         type(values) is np.ndarray
-        and values.dtype == np.float32
+        and values.dtype == dtype
         and values.ndim == 1
         and values.size
         and values.flags.c_contiguous
@@ -118,6 +121,7 @@ def as_vector(values: Any, name: str, *, check_finite: bool = True) -> np.ndarra
         array.dtype == object
         or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_)
         or np.issubdtype(array.dtype, np.complexfloating)
+        or array.dtype.kind in "mM"  # timedelta64 and datetime64 count as integers
     ):
         raise InputTypeError(
             f"{name} must contain real numbers, got dtype {array.dtype}; "
@@ -133,17 +137,17 @@ def as_vector(values: Any, name: str, *, check_finite: bool = True) -> np.ndarra
     if array.shape[0] == 0:
         raise InputValueError(f"{name} is empty; at least one data point is needed")
     with np.errstate(over="ignore", invalid="ignore"):
-        converted = np.ascontiguousarray(array, dtype=np.float32)
+        converted = np.ascontiguousarray(array, dtype=dtype)
     if check_finite:
         check_all_finite(converted, name, original=array)
     return converted
 
 
 def check_all_finite(converted: np.ndarray, name: str, original: Any = None) -> None:
-    """Refuse the first value of ``converted`` (float32) that is not finite.
+    """Refuse the first value of ``converted`` (float32 or float64) that is not finite.
 
     Args:
-        converted: The float32 data.
+        converted: The converted data.
         name: The argument's name.
         original: The values before conversion, to quote in the message
             (default: ``converted``).
@@ -157,14 +161,19 @@ def check_all_finite(converted: np.ndarray, name: str, original: Any = None) -> 
         value = (converted if original is None else np.asarray(original).reshape(-1))[
             index
         ]
+        what = (
+            "a finite float32 number (NaN, infinity, or beyond ±3.4e38)"
+            if converted.dtype == np.float32
+            else "a finite number (NaN or infinity)"
+        )
         raise InputValueError(
-            f"{name}[{index}] = {value.item()!r} is not a finite float32 number "
-            "(NaN, infinity, or beyond ±3.4e38); remove or rescale such values"
+            f"{name}[{index}] = {value.item()!r} is not {what}; "
+            "remove or rescale such values"
         )
 
 
 def as_data(
-    x: Any, y: Any, *, check_finite: bool = True
+    x: Any, y: Any, *, check_finite: bool = True, dtype: Any = np.float32
 ) -> tuple[np.ndarray, np.ndarray]:
     """Convert and check a pair of data vectors.
 
@@ -172,17 +181,18 @@ def as_data(
         x: Inputs, shape ``(N,)`` or ``(N, 1)``.
         y: Targets, shape ``(N,)`` or ``(N, 1)``.
         check_finite: See [`as_vector`][linfit.validation.as_vector].
+        dtype: See [`as_vector`][linfit.validation.as_vector].
 
     Returns:
-        ``(x, y)`` as float32 NumPy arrays of shape ``(N,)``.
+        ``(x, y)`` as NumPy arrays of shape ``(N,)`` and dtype ``dtype``.
 
     Raises:
         InputTypeError: See [`as_vector`][linfit.validation.as_vector].
         InputValueError: See [`as_vector`][linfit.validation.as_vector]; also when the
             lengths differ.
     """
-    x_checked = as_vector(x, "x", check_finite=check_finite)
-    y_checked = as_vector(y, "y", check_finite=check_finite)
+    x_checked = as_vector(x, "x", check_finite=check_finite, dtype=dtype)
+    y_checked = as_vector(y, "y", check_finite=check_finite, dtype=dtype)
     if x_checked.shape != y_checked.shape:
         raise InputValueError(
             f"x and y must have the same length, got {x_checked.shape[0]} and {y_checked.shape[0]}"

@@ -84,11 +84,10 @@ if importlib.util.find_spec("xdist") is not None:
 
 @pytest.fixture
 def canonical_data():
-    """The seeds' experiment: 1000 N(0, 1) inputs around y = 3x + 2, unit noise, seed 0."""
-    import linfit
+    """The original tutorials' data (``strategies.CANONICAL``): float32 ``(x, y)``."""
+    from strategies import CANONICAL
 
-    x, y = linfit.synthesize(n=1000, true_w=3.0, true_b=2.0, noise=1.0, seed=0)
-    return x.numpy(), y.numpy()
+    return CANONICAL.x, CANONICAL.y
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A float32 dataset and float32 starting parameters."""
+class Setup:
+    """A float32 dataset and float32 starting parameters: what one training run starts from."""
 
     x: np.ndarray
     y: np.ndarray
@@ -27,9 +27,21 @@ class Problem:
 
     def __repr__(self) -> str:  # keep failure reports short for big n
         return (
-            f"Problem(n={self.x.size}, x∈[{self.x.min():.3g}, {self.x.max():.3g}], "
+            f"Setup(n={self.x.size}, x∈[{self.x.min():.3g}, {self.x.max():.3g}], "
             f"y∈[{self.y.min():.3g}, {self.y.max():.3g}], w={self.w!r}, b={self.b!r})"
         )
+
+
+def _canonical() -> Setup:
+    import linfit
+
+    x, y = linfit.synthesize(n=1000, true_w=3.0, true_b=2.0, noise=1.0, seed=0)
+    return Setup(x=x.numpy(), y=y.numpy(), w=5.0, b=0.0)
+
+
+CANONICAL = _canonical()
+"""The original tutorials' experiment: 1000 N(0, 1) inputs around y = 3x + 2 with
+unit noise (seed 0), starting from W = 5, b = 0. The one definition the tests use."""
 
 
 def float32(value: float) -> float:
@@ -101,13 +113,13 @@ datasets = st.one_of(small_datasets(), generated_datasets(), offset_datasets())
 
 
 @st.composite
-def problems(draw: st.DrawFn, data: st.SearchStrategy[tuple] = datasets) -> Problem:
+def problems(draw: st.DrawFn, data: st.SearchStrategy[tuple] = datasets) -> Setup:
     """A dataset with starting parameters on the scale of its least-squares line."""
     x, y = draw(data)
     spread = float(np.max(np.abs(y))) / max(float(np.max(np.abs(x))), 1e-30) + 1.0
     w = float32(draw(st.floats(-2, 2)) * spread)
     b = float32(draw(st.floats(-2, 2)) * (float(np.max(np.abs(y))) + 1.0))
-    return Problem(x=x, y=y, w=w, b=b)
+    return Setup(x=x, y=y, w=w, b=b)
 
 
 def examples(count: int) -> int:

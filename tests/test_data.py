@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import linfit
+from linfit import bounds
 from linfit.errors import DataFileError, InputValueError
 
 
@@ -22,7 +23,11 @@ def test_linspace_inputs_span_minus_two_to_two() -> None:
     values = x.numpy()
     assert values[0] == -2.0 and values[-1] == 2.0
     assert np.all(np.diff(values) > 0)
-    np.testing.assert_allclose(np.diff(values), 0.04, rtol=1e-5)
+    # Point i is start + i·step in float32: at most 3 roundings of terms no larger
+    # than 2 + 2, so each point is within γ_3·4 of −2 + 0.04·i, a difference within
+    # twice that of 0.04.
+    allowed = 2 * bounds.gamma(3) * 4
+    assert np.all(np.abs(np.diff(values.astype(np.float64)) - 0.04) <= allowed)
 
 
 def test_noiseless_data_lies_on_the_line_up_to_rounding() -> None:
@@ -30,8 +35,8 @@ def test_noiseless_data_lies_on_the_line_up_to_rounding() -> None:
     x, y = linfit.synthesize(n=1000, true_w=-1.5, true_b=0.25, noise=0.0, seed=4)
     x64 = x.numpy().astype(np.float64)
     exact = -1.5 * x64 + 0.25
-    gamma2 = 2 * 2.0**-24 / (1 - 2 * 2.0**-24)
-    assert np.all(np.abs(y.numpy() - exact) <= gamma2 * (1.5 * np.abs(x64) + 0.25))
+    allowed = bounds.gamma(2) * (1.5 * np.abs(x64) + 0.25)
+    assert np.all(np.abs(y.numpy() - exact) <= allowed)
 
 
 def test_normal_inputs_and_noise_have_the_right_moments() -> None:
@@ -104,3 +109,15 @@ def test_load_csv_names_file_and_line_of_problem(
 def test_load_csv_missing_file(tmp_path) -> None:
     with pytest.raises(DataFileError, match="no such file"):
         linfit.load_csv(tmp_path / "absent.csv")
+
+
+def test_same_seed_gives_bit_identical_data() -> None:
+    first = [t.numpy() for t in linfit.synthesize(n=500, seed=7)]
+    second = [t.numpy() for t in linfit.synthesize(n=500, seed=7)]
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(first, second, strict=False))
+
+
+def test_different_seeds_give_different_data() -> None:
+    x0, _ = linfit.synthesize(n=50, seed=0)
+    x1, _ = linfit.synthesize(n=50, seed=1)
+    assert not np.array_equal(x0.numpy(), x1.numpy())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_gradient import CANONICAL
+from strategies import CANONICAL
 
 import linfit
 

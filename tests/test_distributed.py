@@ -106,8 +106,13 @@ def test_averaging_replica_means_would_be_wrong_and_linfit_does_not(strategy) ->
         strategy=strategy,
         on_divergence="continue",
     )
-    step = -np.array([history.w[1] - 0.5, history.b[1] - 0.25])
-    assert np.all(np.abs(step - exact) <= bound + 4 * 2.0**-24 * np.abs(exact) + 1e-6)
+    # The step lands within the step bound of the exact one, (0.5, 0.25) − 1·∇L.
+    allowed = bounds.step_error_bound(0.5, 0.25, x, y, 1.0)
+    landed = np.array(
+        [history.w[1] - (0.5 - exact[0]), history.b[1] - (0.25 - exact[1])]
+    )
+    assert np.hypot(*landed) <= allowed
+    assert allowed < 1e-3 * np.min(np.abs(wrong - exact))  # far from the wrong step
 
 
 def test_strategy_refuses_shuffle(strategy, odd_data) -> None:

@@ -14,22 +14,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
-from strategies import Problem, examples, problems
+from strategies import CANONICAL, Setup, examples, problems
 
 import linfit
 from linfit import bounds, reference
 from linfit._tensorflow import tf
 
-canonical_x, canonical_y = (t.numpy() for t in linfit.synthesize(n=1000, seed=0))
-CANONICAL = Problem(x=canonical_x, y=canonical_y, w=5.0, b=0.0)
 
-
-def exact_gradient(problem: Problem) -> np.ndarray:
+def exact_gradient(problem: Setup) -> np.ndarray:
     x64, y64 = problem.x.astype(np.float64), problem.y.astype(np.float64)
     return np.array(reference.gradient(problem.w, problem.b, x64, y64))
 
 
-def tape_gradient(problem: Problem) -> np.ndarray:
+def tape_gradient(problem: Setup) -> np.ndarray:
     model = linfit.LinearModel(w=problem.w, b=problem.b)
     _, grads = linfit.loss_and_gradients(
         model, tf.constant(problem.x), tf.constant(problem.y)
@@ -37,7 +34,7 @@ def tape_gradient(problem: Problem) -> np.ndarray:
     return np.array([float(g) for g in grads])
 
 
-def formula_gradient(problem: Problem) -> np.ndarray:
+def formula_gradient(problem: Setup) -> np.ndarray:
     grads = linfit.l2_gradient(
         tf.constant(problem.w, tf.float32),
         tf.constant(problem.b, tf.float32),
@@ -51,7 +48,7 @@ def formula_gradient(problem: Problem) -> np.ndarray:
 @given(problems())
 @example(CANONICAL)
 def test_tape_gradient_matches_float64_oracle_within_rounding_bound(
-    problem: Problem,
+    problem: Setup,
 ) -> None:
     """|tape − exact| ≤ γ_{n+8}·(2/n)Σ|x_i|M_i for w and γ_{n+8}·(2/n)ΣM_i for b."""
     bound = np.array(
@@ -65,7 +62,7 @@ def test_tape_gradient_matches_float64_oracle_within_rounding_bound(
 @given(problems())
 @example(CANONICAL)
 def test_analytic_formula_matches_float64_oracle_within_rounding_bound(
-    problem: Problem,
+    problem: Setup,
 ) -> None:
     """The hand-derived float32 formula obeys the same bound as the tape."""
     bound = np.array(
@@ -77,7 +74,7 @@ def test_analytic_formula_matches_float64_oracle_within_rounding_bound(
 
 @settings(max_examples=examples(60))
 @given(problems())
-def test_tape_and_formula_agree_within_twice_the_bound(problem: Problem) -> None:
+def test_tape_and_formula_agree_within_twice_the_bound(problem: Setup) -> None:
     """Both float32 gradients lie within the bound of the exact one, so within 2× of each other."""
     bound = np.array(
         bounds.gradient_error_bound(problem.w, problem.b, problem.x, problem.y)

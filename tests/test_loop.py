@@ -73,3 +73,14 @@ def test_batch_size_equal_to_n_is_the_full_batch() -> None:
         linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1, batch_size=64
     )
     assert full.equals(same)
+
+
+def test_history_equality_is_bitwise() -> None:
+    """`History.equals` sees a one-ulp change (so the tests above can fail)."""
+    x, y = linfit.synthesize(n=100, seed=1)
+    history = linfit.train(linfit.LinearModel(), x, y, epochs=2, learning_rate=0.1)
+    nudged_w = history.w.copy()
+    nudged_w[-1] = np.nextafter(nudged_w[-1], np.float32(np.inf))
+    nudged = linfit.History(history.epoch, nudged_w, history.b, history.loss)
+    assert history.equals(history)
+    assert not history.equals(nudged)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import examples
@@ -52,68 +51,6 @@ def test_training_batches_follow_the_exported_order(
             assert np.array_equal(x_batch.numpy(), x.numpy()[index])
 
 
-@pytest.mark.parametrize(("batch_size", "seed"), [(100, 0), (64, 7), (1000, 3)])
-def test_shuffled_training_matches_reference_replaying_the_order(
-    batch_size, seed
-) -> None:
-    x, y = (t.numpy() for t in linfit.synthesize(n=1000, seed=2))
-    epochs, rate = 5, 0.1
-    history = linfit.train(
-        linfit.LinearModel(),
-        x,
-        y,
-        epochs=epochs,
-        learning_rate=rate,
-        batch_size=batch_size,
-        shuffle_seed=seed,
-    )
-    order = batching.epoch_order(len(x), seed, epochs)
-    oracle = reference.train(
-        x, y, epochs=epochs, learning_rate=rate, batch_size=batch_size, order=order
-    )
-    allowed = bounds.trajectory_error_bound(
-        x, y, epochs=epochs, learning_rate=rate, batch_size=batch_size, order=order
-    )
-    assert np.all(np.hypot(history.w - oracle.w, history.b - oracle.b) <= allowed)
-    # The order matters: replaying the unshuffled order would land elsewhere.
-    unshuffled = reference.train(
-        x, y, epochs=epochs, learning_rate=rate, batch_size=batch_size
-    )
-    if batch_size < len(x):
-        assert np.hypot(
-            unshuffled.w[-1] - oracle.w[-1], unshuffled.b[-1] - oracle.b[-1]
-        ) > (10 * allowed[-1])
-
-
-def test_shuffled_runs_are_reproducible_and_seed_dependent() -> None:
-    x, y = linfit.synthesize(n=500, seed=1)
-
-    def run(seed: int) -> linfit.History:
-        return linfit.train(
-            linfit.LinearModel(),
-            x,
-            y,
-            epochs=3,
-            learning_rate=0.1,
-            batch_size=50,
-            shuffle_seed=seed,
-        )
-
-    assert run(4).equals(run(4))
-    assert not run(4).equals(run(5))
-
-
-def test_streaming_metric_over_batches_equals_whole_data() -> None:
-    """Validation-style metric accumulation over tf.data batches (seed 004's pattern)."""
-    x, y = linfit.synthesize(n=777, seed=6)
-    model = linfit.LinearModel(3.1, 1.9)
-    stream = linfit.StreamingMSE()
-    for x_batch, y_batch in tf.data.Dataset.from_tensor_slices((x, y)).batch(100):
-        stream.update_state(y_batch, model(x_batch))
-    whole = linfit.mse(y, model(x))
-    assert stream.result() == pytest.approx(whole, rel=4 * 777 * 2.0**-53)
-
-
 def test_order_ignores_the_global_seed() -> None:
     """Keras' set_random_seed changes TensorFlow's global seed; linfit's order must not move.
 
@@ -130,3 +67,37 @@ def test_order_ignores_the_global_seed() -> None:
     keras.utils.set_random_seed(4321)
     second = [int(i) for i in tf.data.Dataset.range(100).shuffle(100, seed=5)]
     assert first != second  # the trap linfit avoids
+
+
+def test_the_shuffle_order_changes_the_trajectory(canonical_data) -> None:
+    """Replaying the batches in data order lands far from the shuffled run.
+
+    So the shuffled trajectory tests in ``test_engines.py``, which replay the
+    exported order, could not pass with the order ignored.
+    """
+    x, y = canonical_data
+    epochs, rate, batch_size, seed = 5, 0.1, 100, 0
+    order = batching.epoch_order(len(x), seed, epochs)
+    settings_ = {"epochs": epochs, "learning_rate": rate, "batch_size": batch_size}
+    shuffled = reference.train(x, y, order=order, **settings_)
+    in_order = reference.train(x, y, **settings_)
+    allowed = bounds.trajectory_error_bound(x, y, order=order, **settings_)
+    gap = np.hypot(in_order.w[-1] - shuffled.w[-1], in_order.b[-1] - shuffled.b[-1])
+    assert gap > 10 * allowed[-1]
+
+
+def test_a_different_shuffle_seed_gives_a_different_run() -> None:
+    x, y = linfit.synthesize(n=500, seed=1)
+
+    def run(seed: int) -> linfit.History:
+        return linfit.train(
+            linfit.LinearModel(),
+            x,
+            y,
+            epochs=3,
+            learning_rate=0.1,
+            batch_size=50,
+            shuffle_seed=seed,
+        )
+
+    assert not run(4).equals(run(5))

@@ -10,19 +10,19 @@ of :mod:`linfit.bounds` (:data:`linfit.bounds.MOMENTS_ROUNDINGS`) of it.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
-from strategies import Problem, examples, offset_datasets, problems
-from test_gradient import CANONICAL
+from strategies import CANONICAL, Setup, examples, offset_datasets, problems
 
 import linfit
 from linfit import bounds, moments
 from linfit.moments import batch_moments
 
 
-def exact_loss_and_gradient(problem: Problem) -> tuple[float, float, float]:
+def exact_loss_and_gradient(problem: Setup) -> tuple[float, float, float]:
     """``(L, ∂L/∂w, ∂L/∂b)`` with a single rounding each (fsum of exact terms)."""
     x, y = problem.x.astype(np.float64), problem.y.astype(np.float64)
     w, b, n = problem.w, problem.b, x.size
@@ -42,7 +42,7 @@ def exact_loss_and_gradient(problem: Problem) -> tuple[float, float, float]:
     return tuple(math.fsum(t) / n for t in (loss_terms, grad_w_terms, grad_b_terms))
 
 
-def moments_only_bounds(problem: Problem) -> tuple[float, float, float]:
+def moments_only_bounds(problem: Setup) -> tuple[float, float, float]:
     """The float64 moments terms of the bounds (the float32 terms removed)."""
     x = problem.x.astype(np.float64)
     m = (
@@ -62,7 +62,7 @@ def moments_only_bounds(problem: Problem) -> tuple[float, float, float]:
 @given(problems())
 @example(CANONICAL)
 def test_loss_and_gradient_from_moments_are_within_the_float64_bound(
-    problem: Problem,
+    problem: Setup,
 ) -> None:
     """|computed − exact| within the float64 moments term alone (not the float32 bound)."""
     m = moments.moments(problem.x, problem.y)
@@ -74,23 +74,50 @@ def test_loss_and_gradient_from_moments_are_within_the_float64_bound(
         assert abs(got - want) <= bound, (got, want, bound)
 
 
-@settings(max_examples=examples(60))
+def exact_moments(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """The moments in exact rational arithmetic (float32 data is exact as fractions)."""
+    xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    return {
+        "mean_x": float(mx),
+        "mean_y": float(my),
+        "var_x": float(sum((a - mx) ** 2 for a in xs) / n),
+        "cov_xy": float(
+            sum((a - mx) * (b - my) for a, b in zip(xs, ys, strict=True)) / n
+        ),
+        "var_y": float(sum((b - my) ** 2 for b in ys) / n),
+    }
+
+
+FIELDS = ("mean_x", "mean_y", "var_x", "cov_xy", "var_y")
+
+
+def assert_within_the_moments_bound(m: moments.Moments, x, y) -> None:
+    """Each moment within ``bounds.moments_error_bound`` (for the shift it used) of the
+    exact one; the exact value is rounded to float64 once (half an ulp)."""
+    exact = exact_moments(x, y)
+    allowed = bounds.moments_error_bound(x, y, m.shift)
+    for field in FIELDS:
+        slack = 2.0**-53 * abs(exact[field])
+        assert abs(getattr(m, field) - exact[field]) <= allowed[field] + slack, field
+
+
+@settings(max_examples=examples(40))
 @given(offset_datasets())
 def test_far_off_means_do_not_cancel(data) -> None:
-    """Mean 10⁴ spreads away: the variance and the loss at the optimum stay accurate.
+    """Mean up to 10⁴ spreads away: each moment within its float64 bound of the exact one.
 
     The naive ``mean(x²) − mean(x)²`` in float64 loses up to 8 of its 16 digits
-    here; the shifted second pass keeps the relative error of ``S_xx`` near
-    float64's rounding.
+    here; with the shift at the mean, the bound on ``S_xx`` is a few float64
+    roundings of ``S_xx`` itself.
     """
     x, y = data
+    x, y = x[:400], y[:400]  # exact fractions are slow; the property holds for any n
     m = moments.moments(x, y)
-    x64 = x.astype(np.float64)
-    mean = math.fsum(x64) / x.size
-    exact_var = (
-        math.fsum((x64 - mean) ** 2) / x.size
-    )  # x − mean: one rounding, fine for 1e-9
-    assert abs(m.var_x - exact_var) <= 1e-9 * exact_var + 1e-300
+    assert_within_the_moments_bound(m, x, y)
+    if m.var_x > 0 and m.shift != (0.0, 0.0):
+        assert bounds.moments_error_bound(x, y, m.shift)["var_x"] < 1e-12 * m.var_x
 
 
 def test_the_second_pass_runs_only_when_the_mean_dwarfs_the_spread(monkeypatch) -> None:
@@ -125,15 +152,11 @@ def test_train_names_the_first_non_finite_value() -> None:
 def test_batch_moments_equal_the_moments_of_each_batch(batch_size) -> None:
     x, y = (t.numpy() for t in linfit.synthesize(n=1000, seed=2))
     pieces = batch_moments(x, y, batch_size, shift=(0.1, 2.0))
-    direct = [
-        moments.moments(x[s], y[s])
-        for s in linfit.reference.batch_slices(1000, batch_size)
-    ]
-    assert [p.n for p in pieces] == [d.n for d in direct]
-    for piece, one in zip(pieces, direct, strict=True):
-        for field in ("mean_x", "mean_y", "var_x", "cov_xy", "var_y"):
-            scale = 1 + abs(getattr(one, field))
-            assert abs(getattr(piece, field) - getattr(one, field)) <= 1e-12 * scale
+    slices = linfit.reference.batch_slices(1000, batch_size)
+    assert [p.n for p in pieces] == [s.stop - s.start for s in slices]
+    for piece, part in zip(pieces, slices, strict=True):
+        assert piece.shift == (0.1, 2.0)
+        assert_within_the_moments_bound(piece, x[part], y[part])
 
 
 def test_the_centered_loss_stays_accurate_where_the_raw_formula_cancels() -> None:
@@ -160,6 +183,23 @@ def test_the_centered_loss_stays_accurate_where_the_raw_formula_cancels() -> Non
         + np.mean(y64 * y64)
     )
     assert 1e-9 < exact < 1e-6
-    spread_terms = w * w * m.var_x + 2 * abs(w * m.cov_xy) + m.var_y
-    assert abs(centered - exact) <= 16 * 2.0**-53 * spread_terms
+    # The centered loss S_rr + c² errs through the moments (their bounds, times the
+    # coefficients w², 2|w|, 1 of S_rr and 2|c| for c = w·m_x + b − m_y) and its own
+    # 8 roundings of terms no larger than the spread terms.
+    e = bounds.moments_error_bound(x, y, m.shift)
+    c = w * m.mean_x + b - m.mean_y
+    error_c = (
+        abs(w) * e["mean_x"] + e["mean_y"] + 3 * 2.0**-53 * (abs(b) + abs(m.mean_y))
+    )
+    spread_terms = w * w * m.var_x + 2 * abs(w * m.cov_xy) + m.var_y + c * c
+    allowed = (
+        w * w * e["var_x"]
+        + 2 * abs(w) * e["cov_xy"]
+        + e["var_y"]
+        + 2 * abs(c) * error_c
+        + error_c**2
+        + bounds.gamma(8, 2.0**-53) * spread_terms
+    )
+    assert abs(centered - exact) <= allowed
+    assert allowed < 1e-3 * exact  # so the bound alone keeps 3 digits; raw: under 2
     assert abs(raw - exact) > 1e-2 * exact  # the trap is real: raw keeps < 2 digits

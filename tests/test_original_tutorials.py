@@ -49,7 +49,7 @@ def test_module_tracks_its_variables() -> None:
     assert {id(v) for v in model.variables} == {id(model.w), id(model.b)}
 
 
-def test_canonical_demo_ends_near_true_line() -> None:
+def test_canonical_demo_ends_near_true_line(canonical_data) -> None:
     """After 10 epochs at lr 0.1 the model is near W=3, b=2, by a margin we can derive.
 
     Distance to the least-squares optimum p*: at most ρ^10·‖p₀ − p*‖ plus the
@@ -58,7 +58,7 @@ def test_canonical_demo_ends_near_true_line() -> None:
     inputs has standard errors ≈ 1/√1000 ≈ 0.032 for each of w and b, so 5σ
     (0.16) is a generous statistical margin.
     """
-    x, y = (t.numpy() for t in linfit.synthesize(n=1000, seed=0))
+    x, y = canonical_data
     history = linfit.train(linfit.LinearModel(), x, y, epochs=10, learning_rate=0.1)
     optimum = np.array(reference.least_squares(x, y))
     rho = np.max(np.abs(1 - 0.1 * np.linalg.eigvalsh(reference.hessian(x))))
@@ -70,9 +70,9 @@ def test_canonical_demo_ends_near_true_line() -> None:
     assert np.hypot(*(final - [3.0, 2.0])) < np.hypot(5.0 - 3.0, 0.0 - 2.0) / 2
 
 
-def test_history_row_pairs_loss_with_its_own_parameters() -> None:
+def test_history_row_pairs_loss_with_its_own_parameters(canonical_data) -> None:
     """The seeds' off-by-one is gone: loss[k] is the loss at (w[k], b[k])."""
-    x, y = linfit.synthesize(n=1000, seed=0)
+    x, y = canonical_data
     history = linfit.train(linfit.LinearModel(), x, y, epochs=5, learning_rate=0.1)
     for k in range(6):
         model = linfit.LinearModel(w=float(history.w[k]), b=float(history.b[k]))

@@ -11,9 +11,12 @@ float32 parameters*.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
-from test_gradient import CANONICAL
+from hypothesis import example, given, settings
+from strategies import CANONICAL, examples, problems
 
 import linfit
 from linfit import bounds, reference
@@ -53,17 +56,65 @@ def test_long_training_converges_to_least_squares_optimum(inputs: str) -> None:
     assert allowed < 1e-2  # the statement has teeth: it pins the optimum to 2 decimals
 
 
-def test_least_squares_zeroes_the_float64_gradient() -> None:
-    """The closed form is a stationary point of the oracle loss (up to float64 rounding)."""
-    x, y = CANONICAL.x.astype(np.float64), CANONICAL.y.astype(np.float64)
-    w, b = reference.least_squares(x, y)
-    grad = np.array(reference.gradient(w, b, x, y))
-    magnitudes = abs(w) * np.abs(x) + abs(b) + np.abs(y)
-    tolerance = (
-        (x.size + 8)
-        * 2.0**-53
-        * 2
-        * np.array([np.mean(np.abs(x) * magnitudes), np.mean(magnitudes)])
+def exact_least_squares(x: np.ndarray, y: np.ndarray) -> tuple[Fraction, Fraction]:
+    xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    w = sum((a - mx) * (b - my) for a, b in zip(xs, ys, strict=True)) / sum(
+        (a - mx) ** 2 for a in xs
     )
-    # lstsq itself is accurate to about cond(design)·u; the design here is well conditioned.
-    assert np.all(np.abs(grad) <= 100 * tolerance)
+    return w, my - w * mx
+
+
+def least_squares_allowance(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """How far float64 ``least_squares`` may lie from the exact minimizer.
+
+    The means are off by at most ``e = γ_{n+1}·mean|v|``. Deviations from a mean
+    off by ``e`` give ``Σ(d − e)² = S_xx + n·e²`` (the cross term vanishes), rounded
+    by ``γ_{n+2}``; likewise ``S_xy`` gains ``n·e_x·e_y`` and ``γ_{n+2}·Σ|d_x||d_y|``
+    (with ``|d| + e`` for ``|d|``). Then ``w = S_xy/S_xx`` is off by
+    ``(ΔS_xy + |w|·ΔS_xx)/(S_xx − ΔS_xx) + u·|w|``, and ``b = m_y − w·m_x`` by
+    ``e_y + Δw·|m_x| + |w|·e_x + 2u·(|m_y| + |w·m_x|)``.
+    """
+    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    n, u = x64.size, 2.0**-53
+    g = bounds.gamma(n + 2, u)
+    e_x = bounds.gamma(n + 1, u) * np.mean(np.abs(x64))
+    e_y = bounds.gamma(n + 1, u) * np.mean(np.abs(y64))
+    dx, dy = x64 - x64.mean(), y64 - y64.mean()
+    s_xx = float(dx @ dx)
+    w = float(dx @ dy) / s_xx
+    d_xx = g * (s_xx + n * e_x**2) + n * e_x**2
+    d_xy = g * float(np.sum((np.abs(dx) + e_x) * (np.abs(dy) + e_y))) + n * e_x * e_y
+    d_w = (d_xy + abs(w) * d_xx) / (s_xx - d_xx) + u * abs(w)
+    m_x, m_y = abs(float(x64.mean())), abs(float(y64.mean()))
+    d_b = e_y + d_w * m_x + abs(w) * e_x + 2 * u * (m_y + abs(w) * m_x)
+    return float(d_w), float(d_b)
+
+
+@settings(max_examples=examples(40))
+@given(problems())
+@example(CANONICAL)
+def test_least_squares_is_the_exact_minimizer_within_float64_rounding(setup) -> None:
+    """Against the minimizer in exact rational arithmetic (float32 data is exact)."""
+    x, y = setup.x[:300], setup.y[:300]  # exact fractions are slow; any n will do
+    if np.ptp(x) == 0:
+        return  # not unique: the minimum-norm rule is tested below
+    w, b = reference.least_squares(x, y)
+    exact_w, exact_b = exact_least_squares(x, y)
+    allowed_w, allowed_b = least_squares_allowance(x, y)
+    assert abs(w - float(exact_w)) <= allowed_w + 2.0**-53 * abs(float(exact_w))
+    assert abs(b - float(exact_b)) <= allowed_b + 2.0**-53 * abs(float(exact_b))
+
+
+@pytest.mark.parametrize("x", [[2.0], [3.0, 3.0, 3.0], [0.0], [0.1, 0.1]])
+def test_least_squares_takes_the_minimum_norm_solution_when_there_are_many(x) -> None:
+    """All x equal: every (w, b) with w·x₀ + b = mean(y) fits; lstsq's choice, the
+    one closest to 0, is m_y·(x₀, 1)/(x₀² + 1). Computed with n + 4 roundings of
+    positive terms, so within γ_{n+4} relative of the exact values."""
+    y = np.arange(1.0, len(x) + 1.0)
+    x0, mean_y = Fraction(x[0]), sum(Fraction(v) for v in y) / len(y)
+    exact = (mean_y * x0 / (x0 * x0 + 1), mean_y / (x0 * x0 + 1))
+    allowed = bounds.gamma(len(x) + 4, 2.0**-53)
+    for got, want in zip(reference.least_squares(x, y), exact, strict=True):
+        assert abs(got - float(want)) <= allowed * abs(float(want))
