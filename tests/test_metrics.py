@@ -58,16 +58,16 @@ def r2_allowance(y: np.ndarray, prediction: np.ndarray) -> float:
 
     ``R² = 1 − SSE/SST``. Both sides sum the same squared errors: each SSE within
     ``γ_{n+2}·SSE`` of the exact one. The whole-batch SST is a sum around a
-    corrected mean ``m̂ = m₀ + mean(y − m₀)``: ``m₀`` is off by at most
-    ``e₀ = γ_{n+1}·mean|y|``, the correction by ``γ_{n+2}·(mean|y − ȳ| + e₀)``,
-    and adding it rounds by ``u·|ȳ|`` (doubled for the slack), so ``m̂`` is off by
-    ``e_w``, the sum of the three; since ``Σ(y − m̂)² = SST + n·(ȳ − m̂)²`` the SST
-    is within ``γ_{n+2}·(SST + n·e_w²) + n·e_w²``. The streaming SST merges batch
-    moments of ``y − K`` (Chan's update); every running mean there is off by at
-    most ``e = γ_{2n}·(max y − min y)``, an error that enters each merge term ``δ²·n_a·n_b/n`` through ``δ``, so by
-    Cauchy–Schwarz (``Σ δ²·n_a·n_b/n ≤ SST``, ``Σ n_a·n_b/n ≤ n``) the merged SST is
-    within ``γ_{n+8}·SST + 4e·√(n·SST) + 4n·e²``. With ``r`` the two SST errors
-    over SST, ``|ΔR²| ≤ (SSE/SST)·(2γ_{n+2} + r)/(1 − r)``.
+    corrected mean ``m̂ = m₀ + mean(y − m₀)``: ``m₀`` is off by at most ``e₀ =
+    γ_{n+1}·mean|y|``, the correction by ``γ_{n+2}·(mean|y − ȳ| + e₀)``, and adding
+    it rounds by ``u·|ȳ|`` (doubled for the slack), so ``m̂`` is off by ``e_w``, the
+    sum of the three; since ``Σ(y − m̂)² = SST + n·(ȳ − m̂)²`` the SST is within
+    ``γ_{n+2}·(SST + n·e_w²) + n·e_w²``. The streaming SST merges batch moments of
+    ``y − K`` (Chan's update); every running mean there is off by at most ``e =
+    γ_{2n}·(max y − min y)``, an error that enters each merge term ``δ²·n_a·n_b/n``
+    through ``δ``, so by Cauchy–Schwarz (``Σ δ²·n_a·n_b/n ≤ SST``, ``Σ n_a·n_b/n ≤
+    n``) the merged SST is within ``γ_{n+8}·SST + 4e·√(n·SST) + 4n·e²``. With ``r``
+    the two SST errors over SST, ``|ΔR²| ≤ (SSE/SST)·(2γ_{n+2} + r)/(1 − r)``.
     """
     y64, p64 = y.astype(np.float64), prediction.astype(np.float64)
     n = y.size
