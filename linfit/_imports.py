@@ -76,7 +76,9 @@ def install() -> None:
         sys.meta_path.append(_Finder())
 
 
-def lazy_submodules(package: str, names: tuple[str, ...]) -> Callable[[str], ModuleType]:
+def lazy_submodules(
+    package: str, names: tuple[str, ...]
+) -> Callable[[str], ModuleType]:
     """A module ``__getattr__`` for ``package`` that imports ``names`` on first use.
 
     Args:

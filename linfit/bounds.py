@@ -368,6 +368,7 @@ def moments_error_bound(
         "mean_x": gamma(n + 2, unit) * (a_x + abs(float(np.mean(x)))),
         "mean_y": gamma(n + 2, unit) * (a_y + abs(float(np.mean(y)))),
         "var_x": 4.0 * gamma(n + 6, unit) * float(np.mean(dx * dx)),
-        "cov_xy": gamma(n + 6, unit) * (float(np.mean(np.abs(dx * dy))) + 3 * a_x * a_y),
+        "cov_xy": gamma(n + 6, unit)
+        * (float(np.mean(np.abs(dx * dy))) + 3 * a_x * a_y),
         "var_y": 4.0 * gamma(n + 6, unit) * float(np.mean(dy * dy)),
     }

@@ -11,5 +11,5 @@ Importing this package imports none of them: each is imported where it is used.
 
 from linfit._imports import lazy_submodules
 
-__all__ = ['atomic', 'checkpoint', 'csvfile', 'figures']
+__all__ = ["atomic", "checkpoint", "csvfile", "figures"]
 __getattr__ = lazy_submodules(__name__, tuple(__all__))

@@ -12,5 +12,5 @@ The work itself is the ``"distributed"`` engine, [`linfit.engines.distributed`][
 
 from linfit._imports import lazy_submodules
 
-__all__ = ['mirrored', 'multiworker']
+__all__ = ["mirrored", "multiworker"]
 __getattr__ = lazy_submodules(__name__, tuple(__all__))

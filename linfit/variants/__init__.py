@@ -13,5 +13,5 @@ hand their rows to the same recorder, so they return the same History.
 
 from linfit._imports import lazy_submodules
 
-__all__ = ['classifier', 'keras_model', 'optimizers']
+__all__ = ["classifier", "keras_model", "optimizers"]
 __getattr__ = lazy_submodules(__name__, tuple(__all__))
