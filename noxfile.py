@@ -30,25 +30,33 @@ def install(session: nox.Session, *groups: str, extras: str = "cpu") -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (pytest); arguments after `--` go to pytest."""
-    install(session, "test", "docs")  # the docs tests build the site
-    profile = os.environ.get(
-        "HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"
-    )
-    env = {"HYPOTHESIS_PROFILE": profile}
+    """Run the unit, property and CLI tests (pytest); arguments after `--` go to pytest."""
+    install(session, "test")
     if session.posargs:
-        session.run("pytest", *session.posargs, env=env)
+        session.run("pytest", *session.posargs, env=hypothesis_profile())
         return
-    # Spread the suite over the cores, a test file per worker (so the multi-worker
-    # runs of test_distributed.py never overlap, and the two modules that read the
-    # built site share one worker and one build: tests/conftest.py), then run the
-    # tests that measure wall-clock time alone, so that the other tests' load
-    # cannot make them fail.
+    # Spread the suite over the cores, a test file per worker: the multi-worker
+    # runs of test_distributed.py then never overlap. The built site and the
+    # wheel have their own sessions (docs, build).
     workers = str(min(4, os.cpu_count() or 1))
     session.run(
-        "pytest", "-n", workers, "--dist", "loadfile", "-m", "not timing", env=env
+        "pytest",
+        "-n",
+        workers,
+        "--dist",
+        "loadfile",
+        "tests",
+        "linfit",
+        "--ignore=tests/docs",
+        "--ignore=tests/wheel",
+        env=hypothesis_profile(),
     )
-    session.run("pytest", "-m", "timing", env=env)
+
+
+def hypothesis_profile() -> dict[str, str]:
+    """``HYPOTHESIS_PROFILE``: as set, else ``ci`` on CI and ``dev`` elsewhere."""
+    default = "ci" if os.environ.get("CI") else "dev"
+    return {"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", default)}
 
 
 @nox.session
@@ -77,60 +85,32 @@ def ports(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def build(session: nox.Session) -> None:
-    """Build sdist and wheel, check them, install the wheel in a fresh venv and run the demo."""
+    """Build sdist and wheel, check them, and test the wheel in fresh venvs."""
     import glob
     import shutil
     import tempfile
 
-    session.install(*nox.project.dependency_groups(PYPROJECT, "build"))
+    install(session, "build", "test")
     dist = tempfile.mkdtemp(prefix="linfit-dist-")
     session.run("python", "-m", "build", "--installer", "uv", "--outdir", dist)
     artifacts = sorted(glob.glob(f"{dist}/*"))
     session.run("twine", "check", "--strict", *artifacts)
     wheel = next(path for path in artifacts if path.endswith(".whl"))
-    if "linfit_reference-" not in wheel:
-        session.error(
-            f"the wheel is not named for the distribution linfit-reference: {wheel}"
-        )
-    session.run(
-        "python",
-        "-c",
-        "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist();"
-        " need = ['linfit/py.typed', 'linfit/conformance/v1/manifest.json'];"
-        " missing = [n for n in need if n not in names];"
-        " sys.exit(f'missing from the wheel: {missing}' if missing else 0)",
-        wheel,
-    )
-    venv = tempfile.mkdtemp(prefix="linfit-wheel-venv-")
-    session.run("uv", "venv", "--quiet", venv, external=True)
-    python = f"{venv}/bin/python"
-    session.run(
-        "uv",
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        python,
-        f"{wheel}[cpu]",
-        external=True,
-    )
-    session.run(f"{venv}/bin/linfit", "demo", "--epochs", "2", external=True)
-    session.run(
-        f"{venv}/bin/linfit", "conformance", "--help", external=True, silent=True
-    )
-    shutil.rmtree(venv, ignore_errors=True)
+    session.run("pytest", "tests/wheel", "-s", env={"LINFIT_WHEEL": wheel})
     shutil.rmtree(dist, ignore_errors=True)
 
 
 @nox.session(default=False)
 def docs(session: nox.Session) -> None:
-    """Build the docs site strictly into site/; `nox -s docs -- serve` serves it locally."""
-    install(session, "docs")
+    """Build the site strictly into site/ and test it; `-- serve` serves it instead."""
+    install(session, "docs", "test")
     env = {"NO_MKDOCS_2_WARNING": "1"}
     if session.posargs and session.posargs[0] == "serve":
         session.run("mkdocs", "serve", *session.posargs[1:], env=env)
-    else:
-        session.run("mkdocs", "build", "--strict", *session.posargs, env=env)
+        return
+    session.run("mkdocs", "build", "--strict", *session.posargs, env=env)
+    # The built pages, the notebooks and the playground in headless Chromium.
+    session.run("pytest", "tests/docs", env={"LINFIT_SITE": "site"})
 
 
 @nox.session(default=False)

@@ -235,29 +235,33 @@ def test_synthesized_data_that_overflows_is_refused() -> None:
 # 4. Outputs are checked before the work starts, and written atomically ------
 
 
-@pytest.mark.timing
+def must_not_run(*args, **kwargs):
+    raise AssertionError("the work started before the output was checked")
+
+
 def test_plot_naming_an_existing_file_is_refused_before_training(
-    capsys, tmp_path
+    capsys, tmp_path, monkeypatch
 ) -> None:
     target = tmp_path / "figures"
     target.write_text("my file")
-    start = time.perf_counter()
+    monkeypatch.setattr(linfit, "train", must_not_run)
     status, out, err = run_cli(
         capsys, "demo", "--epochs", "100000", "--plot", str(target)
     )
     assert_refused(status, err, "is a file")
-    assert time.perf_counter() - start < 5 and out == ""  # nothing was trained
+    assert out == ""  # nothing was trained
     assert target.read_text() == "my file"
 
 
-@pytest.mark.timing
 def test_bench_output_naming_a_folder_is_refused_before_benchmarking(
-    capsys, tmp_path
+    capsys, tmp_path, monkeypatch
 ) -> None:
-    start = time.perf_counter()
+    from linfit.cli import bench
+
+    monkeypatch.setattr(bench, "main", must_not_run)
     status, out, err = run_cli(capsys, "bench", "--output", str(tmp_path))
     assert_refused(status, err, "is a folder")
-    assert time.perf_counter() - start < 2 and out == ""
+    assert out == ""
 
 
 def test_outputs_get_ordinary_permissions(capsys, tmp_path) -> None:
@@ -343,13 +347,12 @@ def test_a_closed_pipe_is_one_line_and_a_failure(results_file) -> None:
 # 5. Inputs that are not ordinary text files ----------------------------------
 
 
-@pytest.mark.timing
 def test_dev_zero_is_refused_at_once() -> None:
-    start = time.perf_counter()
+    """/dev/zero never ends: an answer at all (within real_cli's 120 s) shows that
+    the reader stopped at the first NUL byte instead of reading on."""
     result = real_cli(
         "fit", "--data", "/dev/zero", "--epochs", "1", "--learning-rate", "0.1"
     )
-    assert time.perf_counter() - start < 10
     assert result.returncode == 2
     assert (
         result.stderr
@@ -357,15 +360,27 @@ def test_dev_zero_is_refused_at_once() -> None:
     )
 
 
-@pytest.mark.timing
+def bytes_read_by_this_process() -> int:
+    """``rchar`` of /proc/self/io: every byte this process has read (Linux)."""
+    text = Path("/proc/self/io").read_text()
+    return int(
+        next(line for line in text.splitlines() if line.startswith("rchar:"))[6:]
+    )
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/io").exists(), reason="counts bytes read with Linux's /proc"
+)
 def test_a_huge_file_of_nul_bytes_is_refused_within_its_first_block(tmp_path) -> None:
+    from linfit.files import csvfile
+
     path = tmp_path / "zeros.csv"
     with open(path, "wb") as stream:
         stream.truncate(2 * 1024**3)  # 2 GB, sparse: costs no disk
-    start = time.perf_counter()
+    before = bytes_read_by_this_process()
     with pytest.raises(linfit.DataFileError, match="contains NUL bytes"):
-        linfit.files.csvfile.read_csv(path)
-    assert time.perf_counter() - start < 2
+        csvfile.read_csv(path)
+    assert bytes_read_by_this_process() - before <= 2 * csvfile.CHUNK_BYTES
 
 
 def test_an_endless_line_is_refused_without_reading_it_all(tmp_path) -> None:
@@ -669,7 +684,13 @@ def interrupt_after(
         return status, process.stderr.read(), elapsed
 
 
-@pytest.mark.timing
+INTERRUPT_SECONDS = 10
+"""How soon a Ctrl-C must end a run. The engines look for it between epochs (eager)
+or between chunks of about 0.1 s (compiled), and the data reader between blocks of
+4 MiB: well under a second on an idle machine. 10 s holds with both cores busy and
+the process getting a third of one."""
+
+
 @pytest.mark.parametrize("mode", ["eager", "xla"])
 def test_ctrl_c_during_training_is_exit_130_and_one_line(
     tmp_path, points, mode
@@ -688,10 +709,9 @@ def test_ctrl_c_during_training_is_exit_130_and_one_line(
     status, err, seconds = interrupt_after(argv, "Epoch  1:", tmp_path)
     assert status == 130
     assert err.startswith("linfit: interrupted after ") and err.count("\n") == 1, err
-    assert seconds < 2
+    assert seconds < INTERRUPT_SECONDS
 
 
-@pytest.mark.timing
 def test_ctrl_c_while_reading_the_data_is_exit_130_and_one_line(tmp_path) -> None:
     path = tmp_path / "big.csv"
     block = "".join(f"{i}.25,{2 * i}.5\n" for i in range(100_000))
@@ -702,7 +722,7 @@ def test_ctrl_c_while_reading_the_data_is_exit_130_and_one_line(tmp_path) -> Non
         tmp_path,
     )
     assert status == 130 and err == "linfit: interrupted\n"
-    assert seconds < 2
+    assert seconds < INTERRUPT_SECONDS
 
 
 def test_interrupted_training_in_python_keeps_the_rows(canonical_data) -> None:

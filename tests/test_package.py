@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -174,7 +173,6 @@ def test_the_install_check_catches_the_wrong_name() -> None:
     assert not wrong_names("pip install nox uv && python -m nox -s tests")
 
 
-@pytest.mark.timing
 @pytest.mark.parametrize(
     "argv",
     [
@@ -186,13 +184,24 @@ def test_the_install_check_catches_the_wrong_name() -> None:
     ],
     ids=["help", "version", "fit-help", "check-help", "argument-error"],
 )
-def test_the_command_line_answers_at_once_where_it_has_nothing_to_compute(argv) -> None:
-    """Under half a second: nothing heavy is imported before the arguments are parsed."""
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "linfit", *argv], capture_output=True, timeout=60
-        )
-        times.append(time.perf_counter() - start)
-    assert min(times) < 0.5, times
+def test_the_command_line_imports_nothing_heavy_where_it_has_nothing_to_compute(
+    argv,
+) -> None:
+    """Help, the version and argument errors come before NumPy or TensorFlow load.
+
+    (How long that takes is measured by ``nox -s bench``, not asserted here.)
+    """
+    code = (
+        "import sys\n"
+        "from linfit.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('numpy', 'tensorflow', 'keras', 'matplotlib')\n"
+        "print([name for name in heavy if name in sys.modules], file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.stderr.splitlines()[-1] == "[]"

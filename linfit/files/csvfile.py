@@ -150,6 +150,7 @@ def _parse(text: str, path: str, first_line: int) -> np.ndarray:
                 dtype=np.float32,
                 ndmin=2,
                 quotechar='"',
+                comments=None,  # NumPy's default, "#", would drop rows silently
             )
         if values.shape[1] == 2 and np.isfinite(values).all():
             return values

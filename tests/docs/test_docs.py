@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 ENGLISH = sorted(DOCS.glob("*.en.md"))
 PAGES = [page.name.replace(".en.md", "") for page in ENGLISH]
