@@ -8,10 +8,13 @@ every variable assigned to one of its attributes, so ``model.variables`` and
 
 from __future__ import annotations
 
+from typing import cast
+
 from linfit._tensorflow import tf
+from linfit.errors import InputTypeError, InputValueError
 from linfit.validation import check_float32_scalar
 
-__all__ = ["LinearModel"]
+__all__ = ["LinearModel", "check_model"]
 
 
 class LinearModel(tf.Module):
@@ -50,3 +53,43 @@ class LinearModel(tf.Module):
             A float32 tensor with the shape of ``x``.
         """
         return self.w * x + self.b
+
+
+def check_model(model: object) -> LinearModel:
+    """Return ``model`` if linfit can train it, else refuse it by name.
+
+    A trainable model is a ``tf.Module`` whose ``w`` and ``b`` are trainable float32
+    scalar ``tf.Variable`` objects, as in [`LinearModel`][linfit.model.LinearModel].
+
+    Raises:
+        InputTypeError: If ``model`` or its ``w``/``b`` have the wrong type.
+        InputValueError: If ``w``/``b`` have the wrong dtype or shape, or are not
+            trainable.
+    """
+    if (
+        not isinstance(model, tf.Module)
+        or not hasattr(model, "w")
+        or not hasattr(model, "b")
+    ):
+        raise InputTypeError(
+            "model must be a linfit.LinearModel (a tf.Module with variables w and b), "
+            f"got {type(model).__name__}"
+        )
+    for name in ("w", "b"):
+        variable = getattr(model, name)
+        if not isinstance(variable, tf.Variable):
+            raise InputTypeError(
+                f"model.{name} must be a tf.Variable, got {type(variable).__name__}; "
+                "create the model with linfit.LinearModel(w, b)"
+            )
+        if variable.dtype != tf.float32 or variable.shape.rank != 0:
+            raise InputValueError(
+                f"model.{name} must be a float32 scalar variable, got "
+                f"{variable.dtype.name} with shape {tuple(variable.shape)}"
+            )
+        if not variable.trainable:
+            raise InputValueError(
+                f"model.{name} is not trainable, so training would change nothing; "
+                "create it with trainable=True"
+            )
+    return cast("LinearModel", model)

@@ -26,20 +26,19 @@ import numpy as np
 
 from linfit._tensorflow import tf
 from linfit.data import shuffled_batches
-from linfit.model import LinearModel
+from linfit.errors import InputTypeError
+from linfit.model import LinearModel, check_model
 from linfit.moments import Moments
 from linfit.reference import batch_slices
 from linfit.validation import (
     check_batch_size,
     check_epochs,
     check_learning_rate,
-    check_model,
     check_shuffle_seed,
-    check_strategy,
     check_training_data,
 )
 
-__all__ = ["Problem", "read_scalar", "write_scalar"]
+__all__ = ["Problem", "check_strategy", "read_scalar", "write_scalar"]
 
 
 @dataclass
@@ -174,3 +173,19 @@ def write_scalar(variable: Any, value: float) -> None:
         )
     else:
         variable.assign(value, read_value=False)
+
+
+def check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
+    """Return ``strategy`` if it is ``None`` or a ``tf.distribute.Strategy``.
+
+    Raises:
+        InputTypeError: Otherwise.
+    """
+    if strategy is None:
+        return None
+    if not isinstance(strategy, tf.distribute.Strategy):
+        raise InputTypeError(
+            "strategy must be a tf.distribute.Strategy or None, got "
+            f"{type(strategy).__name__}"
+        )
+    return strategy

@@ -33,8 +33,7 @@ from linfit._tensorflow import tf
 from linfit.errors import DataFileError, InputTypeError, InputValueError
 from linfit.files.atomic import read_bounded, write_atomically
 from linfit.history import History
-from linfit.model import LinearModel
-from linfit.validation import check_model
+from linfit.model import LinearModel, check_model
 
 __all__ = ["MANIFEST", "POINTER", "restore", "save"]
 
