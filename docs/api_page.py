@@ -54,6 +54,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
         "Variants: Keras, optimizers, the classifier",
         "变体：Keras、优化器、分类器",
         [
+            "linfit.variants",
             "linfit.variants.keras_model",
             "linfit.variants.optimizers",
             "linfit.variants.classifier",
@@ -62,12 +63,13 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
     (
         "Data parallelism",
         "数据并行",
-        ["linfit.parallel.mirrored", "linfit.parallel.multiworker"],
+        ["linfit.parallel", "linfit.parallel.mirrored", "linfit.parallel.multiworker"],
     ),
     (
         "Files",
         "文件",
         [
+            "linfit.files",
             "linfit.files.csvfile",
             "linfit.files.checkpoint",
             "linfit.files.figures",
@@ -79,6 +81,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
         "Conformance",
         "一致性检查",
         [
+            "linfit.conformance",
             "linfit.conformance.checker",
             "linfit.conformance.cases",
             "linfit.conformance.generate",
@@ -115,6 +118,10 @@ SUMMARIES_ZH = {
     "linfit.engines.xla": "xla 引擎：graph 引擎的循环由 XLA 编译。",
     "linfit.engines.moments": "矩引擎：只读一遍数据，之后每步 O(1)。",
     "linfit.engines.distributed": "分布式引擎：用 tf.distribute 策略做数据并行。",
+    "linfit.variants": "同一个训练的其他写法：Keras、函数式与优化器、MLP 分类器。",
+    "linfit.parallel": "用 tf.distribute 做数据并行：多个设备，或多个进程。",
+    "linfit.files": "文件：读取数据、保存训练、绘图，以及安全地写出这些文件。",
+    "linfit.conformance": "给移植版本的标准向量，以及用它们检查移植版本的工具。",
     "linfit.variants.keras_model": "用 Keras 3 的 compile 和 fit 训练同一条直线。",
     "linfit.variants.optimizers": "同一个训练的另外两种写法：函数式，以及使用优化器。",
     "linfit.variants.classifier": (
@@ -136,6 +143,9 @@ SUMMARIES_ZH = {
     "linfit.conformance.cases": "一致性测试的各个用例：每个用例训练什么、为什么存在。",
     "linfit.conformance.generate": "写出标准向量。",
 }
+
+PACKAGES = {"linfit.variants", "linfit.parallel", "linfit.files", "linfit.conformance"}
+"""Subpackages listed for their summary only."""
 
 WORDS = {
     "en": {"documented": "Documented in the chapters", "separator": ", "},
@@ -180,13 +190,11 @@ def markdown(language: str) -> str:
             filters = ['"!^_[^_]"'] + [
                 f'"!^{identifier.rpartition(".")[2]}$"' for identifier in members
             ]
-            lines += [
-                f"::: {module}",
-                "    options:",
-                "      heading_level: 3",
-                f"      filters: [{', '.join(filters)}]",
-                "",
-            ]
+            lines += [f"::: {module}", "    options:", "      heading_level: 3"]
+            if module in PACKAGES:  # their modules have entries of their own
+                lines += ["      members: false", ""]
+            else:
+                lines += [f"      filters: [{', '.join(filters)}]", ""]
             if members:
                 links = words["separator"].join(
                     f"[`{identifier.rpartition('.')[2]}`][{identifier}] "

@@ -352,7 +352,7 @@ def moments_error_bound(
     Args:
         x: The inputs, shape ``(N,)``.
         y: The targets, shape ``(N,)``.
-        shift: The [`shift`][linfit.moments.Moments.shift] the moments were
+        shift: The shift the [`Moments`][linfit.moments.Moments] were
             computed with.
 
     Returns:

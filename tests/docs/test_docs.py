@@ -395,3 +395,33 @@ def test_a_glyph_missing_from_every_font_fails_the_build() -> None:
         figure.add_subplot().set_xlabel("轮")
         with pytest.raises(UserWarning, match="missing from font"):
             linfit_docs.svg(figure)
+
+
+def public_identifier(name: str) -> str:
+    """The dotted path the API documents ``linfit.<name>`` under."""
+    import types
+
+    import linfit
+
+    value = getattr(linfit, name)
+    if isinstance(value, types.ModuleType):
+        return value.__name__
+    module = getattr(value, "__module__", None)
+    return f"{module}.{name}" if module and name != "DISTRIBUTION" else f"linfit.{name}"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_public_name_appears_on_the_api_page(site: Path, language: str) -> None:
+    """Each name of ``linfit.__all__`` has an entry on the API page, or a link there to
+    the chapter that documents it next to its code."""
+    import linfit
+
+    page = chapter(site, "api", language).read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in linfit.__all__
+        if name != "__version__"
+        and f'id="{public_identifier(name)}"' not in page
+        and f'#{public_identifier(name)}"' not in page
+    ]
+    assert missing == []
