@@ -1,6 +1,7 @@
 /* linfit_port.c - self-contained C99 port of the linfit training loop for the
  * conformance kit.  Usage: linfit_port GOLDEN_DIR OUTPUT.json [float32|float64]
- * Build: cc -std=c99 -O2 -Wall -Wextra -pedantic -o linfit_port linfit_port.c -lm */
+ * Build: cc -std=c99 -O2 -Wall -Wextra -pedantic -Werror -o linfit_port linfit_port.c -lm
+ * (add -DRECORD_LOSS_AFTER_UPDATE for the deliberately wrong variant the tests reject) */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -128,40 +129,96 @@ static void *read_npy(const char *path, const char *descr, int ndim, const long 
 
 typedef struct { long n, epochs, bs; int shuffled; double lr, w0, b0; const float *x, *y; const int64_t *order; } Case;
 
-/* One training loop per precision type T; rows get (w, b, loss) as doubles (exact for float). */
-#define DEFINE_TRAIN(T, NAME)                                                          \
-static T NAME##_loss(const Case *c, T w, T b) {                                        \
-    T s = 0; long i;                                                                   \
-    for (i = 0; i < c->n; i++) { T r = w * (T)c->x[i] + b - (T)c->y[i]; s += r * r; }  \
-    return s / (T)c->n;                                                                \
-}                                                                                      \
-static void NAME(const Case *c, double *rows) {                                        \
-    T w = (T)c->w0, b = (T)c->b0, lr = (T)c->lr, gw = 0, gb = 0;                       \
-    long e, start, k;                                                                  \
-    rows[0] = w; rows[1] = b; rows[2] = NAME##_loss(c, w, b);                          \
-    for (e = 0; e < c->epochs; e++) {                                                  \
-        for (start = 0; start < c->n; start += c->bs) {                                \
-            long end = start + c->bs < c->n ? start + c->bs : c->n;                    \
-            T sw = 0, sb = 0;                                                          \
-            for (k = start; k < end; k++) {                                            \
-                long i = c->shuffled ? (long)c->order[e * c->n + k] : k;               \
-                T xi = (T)c->x[i], r = w * xi + b - (T)c->y[i];                        \
-                sw += r * xi; sb += r;                                                 \
-            }                                                                          \
-            gw = (T)2 / (T)(end - start) * sw; gb = (T)2 / (T)(end - start) * sb;      \
-            w = w - lr * gw; b = b - lr * gb;                                          \
-        }                                                                              \
-        rows[3 * (e + 1)] = w; rows[3 * (e + 1) + 1] = b;                              \
-        LOSS_ROW(T, NAME)                                                              \
-    }                                                                                  \
+/* ==== Training in float32: every operation here is done in C float. ====
+ * r = w*x[i] + b - y[i] is point i's residual.  rows gets (w, b, loss) as doubles (exact). */
+
+/* The loss: the mean of r*r over all n points. */
+static float loss32(const Case *c, float w, float b) {
+    float sum = 0;
+    for (long i = 0; i < c->n; i++) { float r = w * c->x[i] + b - c->y[i]; sum += r * r; }
+    return sum / (float)c->n;
 }
-#ifdef RECORD_LOSS_AFTER_UPDATE /* deliberately wrong: loss one step further */
-#define LOSS_ROW(T, NAME) rows[3 * (e + 1) + 2] = NAME##_loss(c, w - lr * gw, b - lr * gb);
+
+/* The line being trained, and the gradient of the last step taken. */
+typedef struct { float w, b, grad_w, grad_b; } Line32;
+
+/* One gradient step on the batch k = start..end-1: point pick[k] (point k if pick is NULL). */
+static void step32(const Case *c, const int64_t *pick, long start, long end, float lr, Line32 *p) {
+    float m = (float)(end - start), sum_rx = 0, sum_r = 0;
+    for (long k = start; k < end; k++) {
+        long i = pick ? (long)pick[k] : k;
+        float r = p->w * c->x[i] + p->b - c->y[i];
+        sum_rx += r * c->x[i]; sum_r += r;
+    }
+    p->grad_w = 2.0f / m * sum_rx;  /* both gradients are taken at the w, b before the update */
+    p->grad_b = 2.0f / m * sum_r;
+    p->w = p->w - lr * p->grad_w;
+    p->b = p->b - lr * p->grad_b;
+}
+
+/* The epoch loop: row 0 is the start, row e+1 the state after epoch e. */
+static void train32(const Case *c, double *rows) {
+    Line32 p = {(float)c->w0, (float)c->b0, 0.0f, 0.0f};
+    float lr = (float)c->lr;
+    rows[0] = p.w; rows[1] = p.b; rows[2] = loss32(c, p.w, p.b);
+    for (long e = 0; e < c->epochs; e++) {
+        const int64_t *pick = c->shuffled ? c->order + e * c->n : NULL;  /* this epoch's order */
+        double *row = rows + 3 * (e + 1);
+        for (long start = 0; start < c->n; start += c->bs) {  /* the last batch may be shorter */
+            long end = start + c->bs < c->n ? start + c->bs : c->n;
+            step32(c, pick, start, end, lr, &p);
+        }
+        row[0] = p.w; row[1] = p.b;
+#ifdef RECORD_LOSS_AFTER_UPDATE /* deliberately wrong: the loss one step too late */
+        row[2] = loss32(c, p.w - lr * p.grad_w, p.b - lr * p.grad_b);
 #else
-#define LOSS_ROW(T, NAME) rows[3 * (e + 1) + 2] = NAME##_loss(c, w, b);
+        row[2] = loss32(c, p.w, p.b);  /* the full-data loss at this epoch's w, b */
 #endif
-DEFINE_TRAIN(float, train32)
-DEFINE_TRAIN(double, train64)
+    }
+}
+
+/* ==== Training in float64: the same three functions, with double for float. ==== */
+
+static double loss64(const Case *c, double w, double b) {
+    double sum = 0;
+    for (long i = 0; i < c->n; i++) { double r = w * c->x[i] + b - c->y[i]; sum += r * r; }
+    return sum / (double)c->n;
+}
+
+typedef struct { double w, b, grad_w, grad_b; } Line64;
+
+static void step64(const Case *c, const int64_t *pick, long start, long end, double lr, Line64 *p) {
+    double m = (double)(end - start), sum_rx = 0, sum_r = 0;
+    for (long k = start; k < end; k++) {
+        long i = pick ? (long)pick[k] : k;
+        double r = p->w * c->x[i] + p->b - c->y[i];  /* x[i], y[i] are widened to double */
+        sum_rx += r * c->x[i]; sum_r += r;
+    }
+    p->grad_w = 2.0 / m * sum_rx;
+    p->grad_b = 2.0 / m * sum_r;
+    p->w = p->w - lr * p->grad_w;
+    p->b = p->b - lr * p->grad_b;
+}
+
+static void train64(const Case *c, double *rows) {
+    Line64 p = {c->w0, c->b0, 0.0, 0.0};
+    double lr = c->lr;
+    rows[0] = p.w; rows[1] = p.b; rows[2] = loss64(c, p.w, p.b);
+    for (long e = 0; e < c->epochs; e++) {
+        const int64_t *pick = c->shuffled ? c->order + e * c->n : NULL;
+        double *row = rows + 3 * (e + 1);
+        for (long start = 0; start < c->n; start += c->bs) {
+            long end = start + c->bs < c->n ? start + c->bs : c->n;
+            step64(c, pick, start, end, lr, &p);
+        }
+        row[0] = p.w; row[1] = p.b;
+#ifdef RECORD_LOSS_AFTER_UPDATE /* deliberately wrong, as in train32 */
+        row[2] = loss64(c, p.w - lr * p.grad_w, p.b - lr * p.grad_b);
+#else
+        row[2] = loss64(c, p.w, p.b);
+#endif
+    }
+}
 
 static void write_list(FILE *f, const double *rows, long count, int col, const char *fmt, const char *name) {
     long k;
