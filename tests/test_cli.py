@@ -51,7 +51,16 @@ def test_fit_json_is_one_object_matching_train(capsys, points_csv) -> None:
     document = json.loads(
         out
     )  # exactly one JSON document: trailing text would fail here
-    assert set(document) == {"history", "final"}
+    assert set(document) == {"inputs", "history", "final", "least_squares"}
+    assert document["inputs"] == {
+        "data": str(points_csv),
+        "n": 200,
+        "learning_rate": 0.2,
+        "epochs": 7,
+        "batch_size": None,
+        "engine": "moments",
+        "init": {"w": 1.0, "b": -1.0},
+    }
     assert set(document["history"]) == {"epoch", "w", "b", "loss"}
     assert document["history"]["epoch"] == list(range(8))
     x, y = linfit.load_csv(points_csv)
@@ -294,3 +303,24 @@ def test_fit_with_mirrored_strategy_in_a_fresh_process(tmp_path, points_csv) -> 
         np.subtract(mirrored["w"], single.w), np.subtract(mirrored["b"], single.b)
     )
     assert np.all(distance <= allowed)
+
+
+def test_fit_text_compares_with_least_squares_and_quiet_prints_one_line(
+    capsys, points_csv
+) -> None:
+    argv = ["fit", "--data", str(points_csv), "--epochs", "3", "--learning-rate", "0.1"]
+    status, out, err = run_cli(capsys, *argv)
+    assert status == 0 and err == ""
+    x, y = linfit.load_csv(points_csv)
+    best_w, best_b = linfit.least_squares(x, y)
+    table = out.split("\n\n", 1)[1].splitlines()
+    assert table[0].split() == ["trained", "least", "squares"]
+    assert float(table[1].split()[2]) == float(f"{best_w:.6g}")
+    assert float(table[2].split()[2]) == float(f"{best_b:.6g}")
+    assert table[-1].startswith("final: W=")
+    status, quiet, err = run_cli(capsys, *argv, "--quiet")
+    assert status == 0 and quiet == table[-1] + "\n"
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--quiet", "--json"])
+    assert info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

@@ -380,7 +380,7 @@ def test_a_huge_file_of_nul_bytes_is_refused_within_its_first_block(tmp_path) ->
     before = bytes_read_by_this_process()
     with pytest.raises(linfit.DataFileError, match="contains NUL bytes"):
         csvfile.read_csv(path)
-    assert bytes_read_by_this_process() - before <= 2 * csvfile.CHUNK_BYTES
+    assert bytes_read_by_this_process() - before <= 2 * csvfile.BLOCK_BYTES
 
 
 def test_an_endless_line_is_refused_without_reading_it_all(tmp_path) -> None:
@@ -620,7 +620,7 @@ def test_histories_refuse_what_is_not_a_history_by_name() -> None:
         (
             lambda x, y: linfit.load_csv(None),
             linfit.InputTypeError,
-            "path must be a str or os.PathLike, got NoneType",
+            "source must be a path (str or os.PathLike) or a binary stream, got NoneType",
         ),
         (
             lambda x, y: linfit.gradient_step(linfit.LinearModel(), x, y, "0.1"),

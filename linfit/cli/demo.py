@@ -19,17 +19,10 @@ __all__ = ["FIGURES", "demo"]
 
 def _comparison(w: float, b: float, loss: float, x: Any, y: Any) -> None:
     """Print the trained line beside the least-squares optimum and the truth."""
-    import linfit
+    from linfit.cli.report import comparison
 
-    best_w, best_b = linfit.least_squares(x, y)
-    best_loss = linfit.reference.loss(
-        best_w, best_b, x.numpy().astype("float64"), y.numpy().astype("float64")
-    )
     print()
-    print(f"{'':8}{'trained':>12}{'least squares':>16}{'true':>8}")
-    print(f"{'W':8}{w:12.5f}{best_w:16.5f}{DEMO_TRUE_W:8.2f}")
-    print(f"{'b':8}{b:12.5f}{best_b:16.5f}{DEMO_TRUE_B:8.2f}")
-    print(f"{'loss':8}{loss:12.5f}{best_loss:16.5f}")
+    print("\n".join(comparison(w, b, loss, x, y, (DEMO_TRUE_W, DEMO_TRUE_B))))
 
 
 def demo(arguments: argparse.Namespace) -> None:

@@ -39,6 +39,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"linfit: error: {message} (see '{self.prog} --help')\n")
 
 
+def _columns(text: str) -> tuple[str | int, str | int]:
+    from linfit.cli.fit import columns_option
+
+    return columns_option(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every ``linfit`` subcommand."""
     parser = _Parser(
@@ -88,11 +94,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     fit = commands.add_parser(
         "fit",
-        help="train on a two-column x,y CSV file",
-        description="Train a linear model on the points of a CSV file (x,y; header optional).",
+        help="train on the points of a CSV file",
+        description="Train a linear model on the points of a CSV file: two columns x,y "
+        "(or pick two with --columns), a header line optional. Every data row is read "
+        "or refused by its line number; nothing is skipped but blank lines.",
     )
     fit.add_argument(
-        "--data", metavar="FILE.csv", type=Path, required=True, help="the data file"
+        "--data",
+        metavar="FILE",
+        required=True,
+        help="the data file, or - for standard input",
+    )
+    fit.add_argument(
+        "--columns",
+        metavar="X,Y",
+        type=_columns,
+        default=None,
+        help="the two columns to fit, by header name or 0-based index (default: the "
+        "file must have exactly two), e.g. --columns x,y for a pandas to_csv file",
+    )
+    fit.add_argument(
+        "--comments",
+        metavar="CHAR",
+        default=None,
+        help="skip whole lines that start with CHAR (default: no line is a comment)",
     )
     fit.add_argument("--epochs", type=int, required=True, help="number of epochs")
     fit.add_argument("--learning-rate", type=float, required=True, help="step size")
@@ -118,8 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
         default="none",
         help="none: one device; mirrored: data-parallel over the GPUs, or two logical CPUs",
     )
-    fit.add_argument(
-        "--json", action="store_true", help="print one JSON object instead of text"
+    output = fit.add_mutually_exclusive_group()
+    output.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (the inputs, the History, the final and the "
+        "least-squares line) instead of text",
+    )
+    output.add_argument(
+        "--quiet", action="store_true", help="print only the final line"
     )
 
     bench = commands.add_parser(

@@ -91,14 +91,14 @@ def unsupported(engine: Engine, problem: Problem) -> str | None:
     return None
 
 
-def choose(problem: Problem) -> Engine:
-    """The fastest engine that is exact for ``problem`` (``mode="auto"``).
+def choose(strategy: object = None) -> Engine:
+    """The fastest engine that is exact for a run (``mode="auto"``).
 
     A strategy means ``"distributed"``; everything else runs on the moments
     (one read of the data, then O(1) per step), which ``linfit bench`` shows to
     be the fastest engine for every data size and batch layout it measures.
     """
-    return distributed if problem.strategy is not None else moments
+    return distributed if strategy is not None else moments
 
 
 def pick(mode: object, problem: Problem) -> Engine:
@@ -113,7 +113,7 @@ def pick(mode: object, problem: Problem) -> Engine:
     if mode is None:
         mode = "eager" if problem.strategy is None else "distributed"
     if mode == "auto":
-        engine = choose(problem)
+        engine = choose(problem.strategy)
     elif isinstance(mode, str) and mode in ENGINES:
         engine = ENGINES[mode]
     else:

@@ -4,12 +4,14 @@
 * [`linfit.files.checkpoint`][] saves a model with its History and restores it
   bit for bit;
 * [`linfit.files.figures`][] draws the original tutorials' figures with matplotlib;
-* [`linfit.files.atomic`][] writes every file linfit writes whole or not at all.
+* [`linfit.files.atomic`][] writes every file linfit writes whole or not at all;
+* [`linfit.files.datasets`][] holds real data shipped with linfit (NIST's Norris
+  calibration points, with their certified regression values).
 
 Importing this package imports none of them: each is imported where it is used.
 """
 
 from linfit._imports import lazy_submodules
 
-__all__ = ["atomic", "checkpoint", "csvfile", "figures"]
+__all__ = ["atomic", "checkpoint", "csvfile", "datasets", "fastcsv", "figures"]
 __getattr__ = lazy_submodules(__name__, tuple(__all__))

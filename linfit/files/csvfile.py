@@ -1,243 +1,398 @@
-"""Reading points from a CSV file: fast for good files, precise about bad ones.
+"""Reading points from a CSV file: at library speed for good files, exact about bad ones.
 
-This module needs NumPy only (no TensorFlow), so the command line can refuse a
-bad file before it spends seconds importing TensorFlow.
+The file is read in blocks of [`BLOCK_BYTES`][linfit.files.csvfile.BLOCK_BYTES] that end
+at a line end, so memory stays bounded whatever the file's size and each block's first
+line number is known. A block is parsed by a well-kept CSV library, pyarrow's
+multi-threaded reader (or NumPy's ``loadtxt`` where pyarrow is not installed). Only
+when that fails, or reads a value that is not finite, does a careful line-by-line
+parser read the block again, to say exactly what is wrong and on which line. The fast
+path decides nothing on its own: it must agree with the careful one wherever it
+succeeds, and a test holds them to it.
+
+The format:
+
+* UTF-8 text (a byte-order mark is allowed), LF or CRLF line ends; a carriage return
+  alone is refused (old Mac line ends would shift every line number).
+* Comma-separated cells, which may be quoted. A cell is a decimal number (``1``,
+  ``-2.5``, ``3e8``, spaces around it allowed), read as float64 and rounded to float32;
+  it must be finite there.
+* Blank lines are skipped. Nothing else is: a ``#`` is part of a cell (so ``#2,20`` is
+  a bad row, not a comment) unless ``comments="#"`` asks for whole lines that start
+  with it to be skipped.
+* The first line that is not blank (or a comment) is a header if *none* of its cells
+  is a number; any other line is data, so a first line ``1,abc`` is a bad row.
+* Every row has the same number of cells. With two, they are ``x`` and ``y``; with
+  more (a pandas ``to_csv`` file has an index column), ``columns`` picks two by header
+  name or 0-based index.
+
+This module needs NumPy only, so the command line can refuse a bad file before it
+spends seconds importing TensorFlow.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import os
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
-from linfit.errors import DataFileError, InputTypeError
+from linfit.errors import DataFileError, InputTypeError, InputValueError
+from linfit.files.fastcsv import fast_parse
 
 if TYPE_CHECKING:
     from linfit._tensorflow import tf
 
-__all__ = ["CHUNK_BYTES", "MAX_LINE_BYTES", "load_csv", "read_csv"]
+__all__ = ["BLOCK_BYTES", "MAX_LINE_BYTES", "iter_csv", "load_csv", "read_csv"]
 
-CHUNK_BYTES = 1 << 22
-"""Text parsed at a time (4 MiB): memory stays bounded whatever the file's size,
-and Ctrl-C is honoured between chunks."""
+BLOCK_BYTES = 1 << 24
+"""Bytes parsed at a time (16 MiB): memory stays bounded, Ctrl-C is honoured between
+blocks, and a file that is not text (NUL bytes, endless lines) is refused within its
+first block."""
 
 MAX_LINE_BYTES = 1 << 16
-"""A longer line cannot be two numbers: the file is refused at once instead of
+"""A longer line cannot be a row of numbers: the file is refused at once instead of
 being read into memory in search of a line end."""
 
-
-def _parse_float(cell: str) -> float | None:
-    """Return the cell as a float, or ``None`` if it is not a decimal number.
-
-    Python's ``float`` also reads ``1_000``; NumPy's parser, used for speed,
-    does not, so neither does linfit.
-    """
-    text = cell.strip()
-    if "_" in text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return None
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+Source = str | os.PathLike[str] | BinaryIO
+Columns = tuple[str | int, str | int]
 
 
-def _chunks(handle: BinaryIO, path: str) -> Iterator[tuple[int, bytes]]:
-    """The file as ``(number of its first line, bytes)`` pieces that end at line ends.
+@dataclass(frozen=True)
+class _Layout:
+    """What the first content line said: the number of cells and the two to read."""
 
-    Raises:
-        DataFileError: For NUL bytes (binary content) or a line longer than
-            [`MAX_LINE_BYTES`][linfit.files.csvfile.MAX_LINE_BYTES], as soon as they are seen.
-    """
-    line, pending = 1, b""
-    while True:
-        try:
-            block = handle.read(CHUNK_BYTES)
-        except OSError as error:
-            raise DataFileError(path, f"cannot be read: {error.strerror}") from None
-        if not block:
-            break
-        zero = block.find(b"\0")
-        if zero >= 0:
-            where = line + pending.count(b"\n") + block.count(b"\n", 0, zero)
-            raise DataFileError(
-                path, "contains NUL bytes; it is not a text CSV file", where
-            )
-        pending += block
-        cut = pending.rfind(b"\n") + 1
-        complete, pending = pending[:cut], pending[cut:]
-        if len(pending) > MAX_LINE_BYTES:
-            where = line + complete.count(b"\n")
-            raise DataFileError(
-                path,
-                f"line is longer than {MAX_LINE_BYTES // 1024} KiB; not a CSV of x,y",
-                where,
-            )
-        if complete:
-            yield line, complete
-            line += complete.count(b"\n")
-    if pending:
-        yield line, pending
+    cells: int
+    pick: tuple[int, int]
 
 
-def _decode(data: bytes, path: str, line: int, first: bool) -> str:
-    try:
-        return data.decode("utf-8-sig" if first else "utf-8")
-    except UnicodeDecodeError as error:
-        where = line + data.count(b"\n", 0, error.start)
-        raise DataFileError(
-            path,
-            f"is not UTF-8 text (undecodable byte 0x{data[error.start]:02x})",
-            where,
-        ) from None
-
-
-def _is_header(text: str) -> bool:
-    """Whether the first content line is a header: two cells, neither of them a number."""
-    try:
-        cells = next(csv.reader([text], strict=True))
-    except csv.Error:
-        return False
-    return len(cells) == 2 and all(_parse_float(cell) is None for cell in cells)
-
-
-def _careful(lines: list[str], path: str, first_line: int) -> np.ndarray:
-    """Parse line by line; raise naming the first problem and its line."""
-    rows: list[tuple[float, float]] = []
-    try:
-        records = list(csv.reader(lines, strict=True))
-    except csv.Error as error:
-        raise DataFileError(path, f"malformed CSV ({error})", first_line) from None
-    for offset, cells in enumerate(records):
-        line = first_line + offset
-        if not cells or all(not cell.strip() for cell in cells):
-            continue  # blank line
-        if len(cells) != 2:
-            hint = " (the separator must be a comma)" if len(cells) == 1 else ""
-            raise DataFileError(
-                path, f"expected 2 columns (x,y), found {len(cells)}{hint}", line
-            )
-        values = [_parse_float(cell) for cell in cells]
-        for cell, value in zip(cells, values, strict=True):
-            if value is None:
-                raise DataFileError(
-                    path, f"cell {cell.strip()!r} is not a number", line
-                )
-            with np.errstate(over="ignore"):
-                if not np.isfinite(np.float32(value)):
-                    raise DataFileError(
-                        path,
-                        f"value {value!r} is not a finite float32 number "
-                        "(NaN, infinity, or beyond ±3.4e38)",
-                        line,
-                    )
-        rows.append((values[0], values[1]))  # type: ignore[arg-type]
-    return np.asarray(rows, dtype=np.float32).reshape(-1, 2)
-
-
-def _parse(text: str, path: str, first_line: int) -> np.ndarray:
-    """Parse complete lines: NumPy's C parser when all is well, else the careful parser."""
-    if not text.strip():
-        return np.zeros((0, 2), dtype=np.float32)
-    try:
-        with np.errstate(over="ignore"):
-            values = np.loadtxt(
-                io.StringIO(text),
-                delimiter=",",
-                dtype=np.float32,
-                ndmin=2,
-                quotechar='"',
-                comments=None,  # NumPy's default, "#", would drop rows silently
-            )
-        if values.shape[1] == 2 and np.isfinite(values).all():
-            return values
-    except ValueError:
-        pass
-    lines = text.splitlines()
-    values = _careful(lines, path, first_line)
-    return values
-
-
-def read_csv(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Read a two-column ``x,y`` CSV file.
-
-    The format: UTF-8 text (a byte-order mark is allowed), one point per line,
-    two comma-separated decimal numbers per line (``1``, ``-2.5``, ``3e8``;
-    fields may be quoted), LF or CRLF line ends. Blank lines are ignored. The
-    first line may be a header: a line of two cells of which *neither* is a
-    number. Any other line is data, so a first line ``1,abc`` is a bad data
-    row, reported as such. Values must be finite in float32.
-
-    The file is read in pieces of [`CHUNK_BYTES`][linfit.files.csvfile.CHUNK_BYTES]:
-    a large file loads at the speed of NumPy's parser without holding copies of its text, and a file
-    that is not text (NUL bytes, endless lines) is refused within its first piece.
+def read_csv(
+    source: Source, *, columns: Columns | None = None, comments: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Read the points of a CSV file (the format of [`linfit.files.csvfile`][]).
 
     Args:
-        path: Path of the file (a pipe works too).
+        source: A path, or a binary stream such as ``sys.stdin.buffer``.
+        columns: The two columns to read, by header name or 0-based index;
+            ``None`` for a file of exactly two columns.
+        comments: A character that starts a comment line, or ``None`` (the
+            default: no line is a comment).
 
     Returns:
         ``(x, y)``: two float32 NumPy arrays of shape ``(N,)``, ``N >= 2``.
 
     Raises:
-        DataFileError: If the file is missing or unreadable, not UTF-8 text,
-            has a line without exactly two columns or with a non-numeric cell,
-            has a NaN, infinite or float32-overflowing value, or has fewer than
-            two data rows. The message names the file and the line.
+        DataFileError: If the file cannot be used; the message names the file and
+            the line.
+        InputTypeError: If ``source`` is neither a path nor a binary stream.
+        InputValueError: If ``columns`` or ``comments`` are not usable.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise InputTypeError(
-            f"path must be a str or os.PathLike, got {type(path).__name__}"
+    parts = list(iter_csv(source, columns=columns, comments=comments))
+    x = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.float32)
+    y = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32)
+    if len(x) < 2:
+        raise DataFileError(
+            _name(source), f"needs at least 2 data rows, found {len(x)}"
         )
-    path = os.fspath(path)
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below, after the errors are mapped
-    except FileNotFoundError:
-        raise DataFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DataFileError(path, "is a directory, not a CSV file") from None
-    except OSError as error:
-        raise DataFileError(path, f"cannot be read: {error.strerror}") from None
-    parts = []
-    with handle:
-        if os.path.isdir(path):
-            raise DataFileError(path, "is a directory, not a CSV file")
-        seen_content = False
-        for first_line, data in _chunks(handle, path):
-            text = _decode(data, path, first_line, first=first_line == 1)
-            if not seen_content and text.strip():
-                seen_content = True
-                lines = text.splitlines(keepends=True)
-                blank = next(i for i, line in enumerate(lines) if line.strip())
-                if _is_header(lines[blank]):
-                    first_line += blank + 1
-                    text = "".join(lines[blank + 1 :])
-            parts.append(_parse(text, path, first_line))
-    values = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float32)
-    if len(values) < 2:
-        raise DataFileError(path, f"needs at least 2 data rows, found {len(values)}")
-    return np.ascontiguousarray(values[:, 0]), np.ascontiguousarray(values[:, 1])
+    return x, y
 
 
-def load_csv(path: str | os.PathLike[str]) -> tuple[tf.Tensor, tf.Tensor]:
-    """Read a two-column ``x,y`` CSV file into two float32 tensors.
+def iter_csv(
+    source: Source,
+    *,
+    columns: Columns | None = None,
+    comments: str | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The points of a CSV file, block by block, as float32 ``(x, y)`` arrays.
 
-    The format and every check are those of
-    [`read_csv`][linfit.files.csvfile.read_csv].
-
-    Args:
-        path: Path of the file (a pipe works too).
-
-    Returns:
-        ``(x, y)``: two float32 tensors of shape ``(N,)``, ``N >= 2``.
-
-    Raises:
-        DataFileError: If the file cannot be used; the message names the file
-            and the line.
+    The arguments and the checks are those of [`read_csv`][linfit.files.csvfile.read_csv],
+    except that the number of rows is not checked (a stream may be empty).
     """
+    name = _name(source)
+    _check_options(columns, comments)
+    layout: _Layout | None = None
+    with _open(source, name) as stream:
+        for first_line, data in _blocks(stream, name, block_bytes):
+            text = _decode(data, name, first_line, first=first_line == 1)
+            if layout is None:
+                found = _first_content_line(text, comments)
+                if found is None:
+                    continue  # only blank lines (or comments) so far
+                offset, cells = found
+                layout = _layout(cells, columns, name, first_line + offset)
+                if _is_header(cells):
+                    lines = text.split("\n")
+                    first_line += offset + 1
+                    data = "\n".join(lines[offset + 1 :]).encode("utf-8")
+                    text = data.decode("utf-8")
+            yield _parse(data, text, layout, name, first_line, comments)
+
+
+def load_csv(
+    source: Source, *, columns: Columns | None = None, comments: str | None = None
+) -> tuple[tf.Tensor, tf.Tensor]:
+    """[`read_csv`][linfit.files.csvfile.read_csv], as two float32 tensors of shape ``(N,)``."""
     from linfit._tensorflow import tf
 
-    x, y = read_csv(path)
+    x, y = read_csv(source, columns=columns, comments=comments)
     return tf.constant(x), tf.constant(y)
+
+
+def _name(source: object) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+def _check_options(columns: object, comments: object) -> None:
+    if comments is not None and (not isinstance(comments, str) or len(comments) != 1):
+        raise InputValueError(
+            f"comments must be one character or None, got {comments!r}"
+        )
+    if columns is None:
+        return
+    if (
+        not isinstance(columns, tuple)
+        or len(columns) != 2
+        or not all(
+            isinstance(c, (str, int)) and not isinstance(c, bool) for c in columns
+        )
+    ):
+        raise InputValueError(
+            f"columns must be two column names or 0-based indices, got {columns!r}"
+        )
+    if columns[0] == columns[1]:
+        raise InputValueError(f"columns names the same column twice: {columns[0]!r}")
+
+
+class _open:
+    """The source as a binary stream; a path is opened (and closed) here."""
+
+    def __init__(self, source: Source, name: str) -> None:
+        self.source, self.name, self.owned = source, name, False
+
+    def __enter__(self) -> BinaryIO:
+        source = self.source
+        if not isinstance(source, (str, os.PathLike)):
+            if not callable(getattr(source, "read", None)):
+                raise InputTypeError(
+                    "source must be a path (str or os.PathLike) or a binary stream, "
+                    f"got {type(source).__name__}"
+                )
+            return source
+        if "\0" in self.name:
+            raise DataFileError(
+                self.name.replace("\0", "\\0"), "the path contains a NUL byte"
+            )
+        if os.path.isdir(self.name):
+            raise DataFileError(self.name, "is a directory, not a CSV file")
+        try:
+            self.stream: BinaryIO = open(self.name, "rb")
+        except FileNotFoundError:
+            raise DataFileError(self.name, "no such file") from None
+        except OSError as error:
+            raise DataFileError(
+                self.name, f"cannot be read: {error.strerror}"
+            ) from None
+        self.owned = True
+        return self.stream
+
+    def __exit__(self, *exception: object) -> None:
+        if self.owned:
+            self.stream.close()
+
+
+def _blocks(stream: BinaryIO, name: str, size: int) -> Iterator[tuple[int, bytes]]:
+    """The stream as ``(number of its first line, bytes)`` pieces ending at line ends.
+
+    Raises:
+        DataFileError: For NUL bytes (binary content), a carriage return without a line
+            feed, or a line longer than [`MAX_LINE_BYTES`][linfit.files.csvfile.MAX_LINE_BYTES].
+    """
+    line, pending = 1, b""
+    while True:
+        try:
+            block = stream.read(size)
+        except OSError as error:
+            raise DataFileError(name, f"cannot be read: {error.strerror}") from None
+        if not isinstance(block, bytes):
+            raise InputTypeError(f"{name}: the stream must be opened in binary mode")
+        if not block and not pending:
+            return
+        zero = block.find(b"\0")
+        if zero >= 0:
+            where = line + pending.count(b"\n") + block.count(b"\n", 0, zero)
+            raise DataFileError(
+                name, "contains NUL bytes; it is not a text CSV file", where
+            )
+        pending += block
+        cut = pending.rfind(b"\n") + 1 if block else len(pending)
+        complete, pending = pending[:cut], pending[cut:]
+        if len(pending) > MAX_LINE_BYTES:
+            raise DataFileError(
+                name,
+                f"line is longer than {MAX_LINE_BYTES // 1024} KiB; not a CSV of numbers",
+                line + complete.count(b"\n"),
+            )
+        if complete.count(b"\r") != complete.count(b"\r\n"):
+            lone = re.search(rb"\r(?!\n)", complete)
+            assert lone is not None
+            raise DataFileError(
+                name,
+                "has a carriage return without a line feed (old Mac line ends); "
+                "convert the file to LF or CRLF line ends",
+                line + complete.count(b"\n", 0, lone.start()),
+            )
+        if complete:
+            yield line, complete
+            line += complete.count(b"\n")
+
+
+def _decode(data: bytes, name: str, line: int, first: bool) -> str:
+    try:
+        return data.decode("utf-8-sig" if first else "utf-8")
+    except UnicodeDecodeError as error:
+        raise DataFileError(
+            name,
+            f"is not UTF-8 text (undecodable byte 0x{data[error.start]:02x})",
+            line + data.count(b"\n", 0, error.start),
+        ) from None
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of one line (``None`` if its quotes do not close on it)."""
+    try:
+        return next(csv.reader([line.removesuffix("\r")], strict=True), [])
+    except csv.Error:
+        return None
+
+
+def _is_blank(line: str, comments: str | None) -> bool:
+    stripped = line.strip()
+    return not stripped.strip(",") or (
+        comments is not None and stripped[:1] == comments
+    )
+
+
+def _first_content_line(
+    text: str, comments: str | None
+) -> tuple[int, list[str]] | None:
+    for offset, line in enumerate(text.split("\n")):
+        if not _is_blank(line, comments):
+            return offset, _cells(line) or [line]
+    return None
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A header: a line none of whose cells is a number."""
+    return not any(
+        NUMBER.fullmatch(c.strip()) or NON_FINITE.fullmatch(c.strip()) for c in cells
+    )
+
+
+def _layout(cells: list[str], columns: Columns | None, name: str, line: int) -> _Layout:
+    count = len(cells)
+    if columns is None:
+        if count != 2:
+            hint = (
+                " (the separator must be a comma)"
+                if count == 1
+                else "; pick two with --columns (header names or 0-based indices)"
+            )
+            raise DataFileError(
+                name, f"expected 2 columns (x,y), found {count}{hint}", line
+            )
+        return _Layout(2, (0, 1))
+    header = [c.strip() for c in cells] if _is_header(cells) else None
+    pick = []
+    for column in columns:
+        if isinstance(column, int):
+            if not 0 <= column < count:
+                raise DataFileError(
+                    name, f"column {column} does not exist: the file has {count}", line
+                )
+            pick.append(column)
+        elif header is None:
+            raise DataFileError(
+                name,
+                f"column {column!r} is named, but the file has no header line",
+                line,
+            )
+        elif column not in header:
+            raise DataFileError(
+                name,
+                f"column {column!r} is not in the header ({', '.join(header)})",
+                line,
+            )
+        else:
+            pick.append(header.index(column))
+    return _Layout(count, (pick[0], pick[1]))
+
+
+def _parse(
+    data: bytes,
+    text: str,
+    layout: _Layout,
+    name: str,
+    first_line: int,
+    comments: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Complete lines as float32 ``(x, y)``: the fast parser, else the careful one."""
+    if not text.strip():
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
+    has_comments = comments is not None and re.search(
+        rf"(?m)^[ \t]*{re.escape(comments)}", text
+    )
+    values = None if has_comments else fast_parse(data, text, layout.cells, layout.pick)
+    if values is None:
+        values = _careful(text, layout, name, first_line, comments)
+    return values[0], values[1]
+
+
+def _careful(
+    text: str, layout: _Layout, name: str, first_line: int, comments: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse line by line; raise naming the first problem and its line."""
+    rows: list[tuple[float, float]] = []
+    for offset, line in enumerate(text.split("\n")):
+        if _is_blank(line, comments):
+            continue
+        where = first_line + offset
+        cells = _cells(line)
+        if cells is None:
+            raise DataFileError(
+                name, "malformed CSV: a quoted cell does not end on its line", where
+            )
+        if len(cells) != layout.cells:
+            hint = " (the separator must be a comma)" if len(cells) == 1 else ""
+            raise DataFileError(
+                name,
+                f"expected {layout.cells} columns, found {len(cells)}{hint}",
+                where,
+            )
+        rows.append(tuple(_number(cells[i], name, where) for i in layout.pick))  # type: ignore[arg-type]
+    values = np.asarray(rows, dtype=np.float64).astype(np.float32).reshape(-1, 2)
+    return values[:, 0].copy(), values[:, 1].copy()
+
+
+def _number(cell: str, name: str, line: int) -> float:
+    text = cell.strip()
+    if NON_FINITE.fullmatch(text) or NUMBER.fullmatch(text):
+        value = float(text)
+    else:
+        raise DataFileError(name, f"cell {text!r} is not a number", line)
+    with np.errstate(over="ignore"):
+        if not np.isfinite(np.float32(value)):
+            raise DataFileError(
+                name,
+                f"value {value!r} is not a finite float32 number "
+                "(NaN, infinity, or beyond ±3.4e38)",
+                line,
+            )
+    return value
