@@ -71,6 +71,9 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
         [
             "linfit.files",
             "linfit.files.csvfile",
+            "linfit.files.blocks",
+            "linfit.files.fastcsv",
+            "linfit.files.datasets",
             "linfit.files.checkpoint",
             "linfit.files.figures",
             "linfit.files.atomic",
@@ -134,6 +137,9 @@ SUMMARIES_ZH = {
     "linfit.files.csvfile": (
         "读取 CSV 文件：只需 NumPy，好文件读得快，坏文件准确指出哪一行有什么问题。"
     ),
+    "linfit.files.blocks": "按块读取数据源，每块在行尾结束并带有首行行号；拒绝不是文本的内容。",
+    "linfit.files.fastcsv": "CSV 读取的快速路径：由成熟的库（pyarrow 或 NumPy）解析整块。",
+    "linfit.files.datasets": "随 linfit 提供的真实数据：NIST 的 Norris 校准数据及其认证值。",
     "linfit.files.checkpoint": "保存训练并在之后逐位相同地继续；从不删除用户的文件。",
     "linfit.files.figures": "原教程中的图，用 matplotlib 的面向对象接口绘制。",
     "linfit.files.atomic": "写文件要么完整写成，要么不写：绝不留下写了一半的文件。",

@@ -92,3 +92,34 @@ def lazy_submodules(
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return __getattr__
+
+
+def quiet_matplotlib_config() -> None:
+    """Give matplotlib a writable config folder before it is imported, if it has none.
+
+    With an unwritable home folder matplotlib prints two warnings as it imports (and
+    TensorFlow imports it, through Keras, when it is installed); a command line whose
+    stderr is kept for one-line messages must not. A private temporary folder, removed
+    at exit, takes the place of the missing one (what matplotlib itself would do,
+    without the warnings).
+    """
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
+        os.path.expanduser("~"), ".config"
+    )
+    folder = os.path.join(home, "matplotlib")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return
+    except OSError:
+        pass
+    private = tempfile.mkdtemp(prefix="linfit-matplotlib-")
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
+    os.environ["MPLCONFIGDIR"] = private

@@ -48,6 +48,10 @@ def _import_quietly() -> None:
                 sys.stderr.write(kept)
 
 
+from linfit._imports import quiet_matplotlib_config  # noqa: E402
+
+quiet_matplotlib_config()  # TensorFlow imports Keras, which imports matplotlib
+
 try:
     if os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "0":
         _import_quietly()

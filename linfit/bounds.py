@@ -26,6 +26,14 @@ from typing import Any, Literal
 import numpy as np
 
 from linfit import reference
+from linfit.errors import InputValueError
+from linfit.validation import (
+    as_float_data,
+    check_batch_size,
+    check_epochs,
+    check_finite_scalar,
+    check_learning_rate,
+)
 
 __all__ = [
     "MOMENTS_ROUNDINGS",
@@ -96,10 +104,18 @@ _CONSTANTS = {"float32": (2.0**-24, 2.0**-126), "float64": (2.0**-53, 2.0**-1022
 def _constants(precision: Precision) -> tuple[float, float]:
     try:
         return _CONSTANTS[precision]
-    except KeyError:
-        raise ValueError(
+    except (KeyError, TypeError):
+        raise InputValueError(
             f"precision must be 'float32' or 'float64', got {precision!r}"
         ) from None
+
+
+def _data(x: Any, y: Any, **scalars: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``x``, ``y`` as float64 vectors and the scalars finite, checked as ``train`` checks."""
+    for name, value in scalars.items():
+        check_finite_scalar(value, name)
+    x, y = as_float_data(x, y)
+    return x.astype(np.float64), y.astype(np.float64)
 
 
 def _moments_gamma(n: int) -> float:
@@ -107,17 +123,28 @@ def _moments_gamma(n: int) -> float:
 
 
 def gamma(k: float, unit_roundoff: float = UNIT_ROUNDOFF) -> float:
-    """``γ_k = k·u / (1 − k·u)`` (float32's ``u`` by default); infinite once ``k·u ≥ 1``."""
-    ku = k * unit_roundoff
+    """``γ_k = k·u / (1 − k·u)`` (float32's ``u`` by default); infinite once ``k·u ≥ 1``.
+
+    Raises:
+        InputTypeError, InputValueError: If ``k`` or ``unit_roundoff`` is not a finite
+            real number, or is negative.
+    """
+    ku = check_finite_scalar(k, "k") * check_finite_scalar(
+        unit_roundoff, "unit_roundoff"
+    )
+    if k < 0 or unit_roundoff < 0:
+        raise InputValueError(
+            f"k and unit_roundoff must be >= 0, got {k}, {unit_roundoff}"
+        )
     return ku / (1.0 - ku) if ku < 1.0 else float("inf")
 
 
 def _magnitudes(
     w: float, b: float, x: np.ndarray, y: np.ndarray, slack: float = 0.0
 ) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
-    return (abs(float(w)) + slack) * np.abs(x) + (abs(float(b)) + slack) + np.abs(y)
+    return np.asarray(
+        (abs(float(w)) + slack) * np.abs(x) + (abs(float(b)) + slack) + np.abs(y)
+    )
 
 
 def loss_error_bound(
@@ -130,6 +157,7 @@ def loss_error_bound(
     underflow (see [`SMALLEST_NORMAL`][linfit.bounds.SMALLEST_NORMAL]). Plus the float64 term of the
     moments formulation ([`MOMENTS_ROUNDINGS`][linfit.bounds.MOMENTS_ROUNDINGS]).
     """
+    x, y = _data(x, y, w=w, b=b)
     magnitudes = _magnitudes(w, b, x, y)
     n = magnitudes.size
     unit, smallest = _constants(precision)
@@ -153,9 +181,8 @@ def gradient_error_bound(
     (with the float64 term of [`MOMENTS_ROUNDINGS`][linfit.bounds.MOMENTS_ROUNDINGS]) for the
     gradient computed from the data's moments.
     """
-    bound_w, bound_b = _gradient_bound(
-        np.asarray(x, dtype=np.float64).reshape(-1), _magnitudes(w, b, x, y), precision
-    )
+    x, y = _data(x, y, w=w, b=b)
+    bound_w, bound_b = _gradient_bound(x, _magnitudes(w, b, x, y), precision)
     return float(bound_w), float(bound_b)
 
 
@@ -214,8 +241,7 @@ def step_error_bound(
             magnitudes), for use along a perturbed trajectory.
         precision: ``"float32"`` or ``"float64"``, the arithmetic of the step.
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    x, y = _data(x, y, w=w, b=b, learning_rate=learning_rate, slack=slack)
     magnitudes = _magnitudes(w, b, x, y, slack)
     unit, smallest = _constants(precision)
     grad_bound = _gradient_bound(x, magnitudes, precision)
@@ -258,8 +284,8 @@ def descent_allowance(
         before: ``(w, b)`` before the step (float32 values).
         after: ``(w, b)`` after the step.
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    x, y = _data(x, y, learning_rate=learning_rate, w=before[0], b=before[1])
+    _data(x, y, w=after[0], b=after[1])
     top_eigenvalue = float(np.linalg.eigvalsh(reference.hessian(x))[-1])
     delta = step_error_bound(before[0], before[1], x, y, learning_rate)
     grad_norm = float(
@@ -303,8 +329,11 @@ def trajectory_error_bound(
         ``(w, b)`` difference at each History row (at row 0, the rounding of
         the starting point to float32, usually 0).
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    x, y = _data(x, y, w=w, b=b)
+    epochs = check_epochs(epochs)
+    learning_rate = check_learning_rate(learning_rate)
+    check_batch_size(batch_size, x.size)
+    order = reference.check_order(order, epochs, x.size)
     w, b = float(w), float(b)
     # A starting point that float32 cannot hold exactly is rounded first.
     error = (
@@ -337,17 +366,14 @@ def moments_error_bound(
 ) -> dict[str, float]:
     """Bounds on the float64 rounding errors of [`linfit.moments.moments`][].
 
-    The moments are sums of ``d = x − s`` (``s`` the shift), of ``d²`` and of
-    ``d_x·d_y``, taken in float64 (``u = 2⁻⁵³``) in any order. With
-    ``A = mean|d|`` and ``Q = mean(d²)``: the sum of ``d`` is off by at most
-    ``γ_n·n·A`` (``n − 1`` additions and the rounding of ``d``), so the mean by
-    ``γ_{n+2}·(A + |mean|)`` after the division and the shift added back; the sum
-    of ``d²`` by ``γ_{n+2}·n·Q``. The variance ``Σd²/n − (Σd/n)²`` then errs by at
-    most ``γ_{n+5}·(Q + (d̄)² + 2|d̄|·A) + (γ_{n+1}·A)²``, and since
-    ``(d̄)² ≤ A² ≤ Q`` that is at most ``4·γ_{n+6}·Q``. The covariance likewise
-    by ``γ_{n+6}·(mean|d_x·d_y| + 3·A_x·A_y)``. With the shift at the mean, ``Q``
-    is the variance itself: the error is a few float64 roundings of it, however
-    far the mean lies from 0.
+    The moments are float64 sums (``u = 2⁻⁵³``, any order) of ``d = x − s`` (``s``
+    the shift), ``d²`` and ``d_x·d_y``. With ``A = mean|d|`` and ``Q = mean(d²)``,
+    the mean is off by at most ``γ_{n+2}·(A + |mean|)`` and ``Σd²`` by
+    ``γ_{n+2}·n·Q``; the variance ``Σd²/n − (Σd/n)²`` by
+    ``γ_{n+5}·(Q + d̄² + 2|d̄|·A) + (γ_{n+1}·A)² ≤ 4·γ_{n+6}·Q`` (as ``d̄² ≤ A² ≤ Q``),
+    the covariance by ``γ_{n+6}·(mean|d_x·d_y| + 3·A_x·A_y)``. With the shift at the
+    mean, ``Q`` is the variance itself: a few roundings of it, however far the mean
+    lies from 0.
 
     Args:
         x: The inputs, shape ``(N,)``.
@@ -359,8 +385,7 @@ def moments_error_bound(
         ``{"mean_x", "mean_y", "var_x", "cov_xy", "var_y"}``: each a bound on the
         absolute error of that moment.
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
-    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    x, y = _data(x, y, **{"shift[0]": shift[0], "shift[1]": shift[1]})
     n, unit = x.size, 2.0**-53
     dx, dy = x - shift[0], y - shift[1]  # exact to first order: the bound has slack
     a_x, a_y = float(np.mean(np.abs(dx))), float(np.mean(np.abs(dy)))

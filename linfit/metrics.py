@@ -16,6 +16,7 @@ import numpy as np
 
 from linfit._tensorflow import tf
 from linfit.errors import InputValueError
+from linfit.validation import as_data, check_finite_scalar
 
 __all__ = [
     "StreamingMAE",
@@ -28,48 +29,70 @@ __all__ = [
 ]
 
 
-def _pair(y_true: Any, y_pred: Any) -> tuple[tf.Tensor, tf.Tensor]:
-    y_true = tf.reshape(tf.cast(y_true, tf.float64), [-1])
-    y_pred = tf.reshape(tf.cast(y_pred, tf.float64), [-1])
-    if y_true.shape != y_pred.shape:
-        raise InputValueError(
-            f"y_true and y_pred must have the same length, got {y_true.shape[0]} and "
-            f"{y_pred.shape[0]}"
-        )
-    return y_true, y_pred
+def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Targets and predictions as float64 vectors, checked as training checks data."""
+    return as_data(y_true, y_pred, dtype=np.float64, names=("y_true", "y_pred"))
+
+
+def _empty(y_true: Any, y_pred: Any) -> bool:
+    """Whether a streaming batch is empty on both sides (then it adds nothing)."""
+    try:
+        return bool(np.size(y_true) == 0 and np.size(y_pred) == 0)
+    except (TypeError, ValueError):
+        return False  # not array-like: _pair says what is wrong
 
 
 def mse(y_true: Any, y_pred: Any) -> float:
     """Mean squared error ``mean((y_pred − y_true)²)``, computed in float64.
 
     Args:
-        y_true: Targets, shape ``(N,)`` or ``(N, 1)``.
+        y_true: Targets, shape ``(N,)`` or ``(N, 1)``, any real dtype (or tensor).
         y_pred: Predictions, same length.
+
+    Raises:
+        InputTypeError, InputValueError: For data that ``train`` would refuse
+            (not real numbers, empty, unequal lengths, not finite).
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    return float(tf.reduce_mean(tf.square(y_pred - y_true)))
+    return float(np.mean(np.square(y_pred - y_true)))
 
 
 def mae(y_true: Any, y_pred: Any) -> float:
-    """Mean absolute error ``mean(|y_pred − y_true|)``, computed in float64."""
+    """Mean absolute error ``mean(|y_pred − y_true|)``, computed in float64.
+
+    The arguments are checked as [`mse`][linfit.metrics.mse] checks them.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
-    return float(tf.reduce_mean(tf.abs(y_pred - y_true)))
+    return float(np.mean(np.abs(y_pred - y_true)))
 
 
 def r2(y_true: Any, y_pred: Any) -> float:
     """Coefficient of determination ``1 − SS_res / SS_tot``, computed in float64.
 
     1 is a perfect fit, 0 is no better than predicting the mean of ``y_true``.
-    Undefined (NaN) when all targets are equal. ``SS_tot`` is summed around a
-    corrected mean (the mean, plus the mean of the deviations from it), so that
-    the rounding of a huge mean does not leak into a small spread.
+    ``SS_tot`` is summed around a corrected mean (the mean, plus the mean of the
+    deviations from it), so that the rounding of a huge mean does not leak into a
+    small spread.
+
+    Raises:
+        InputTypeError, InputValueError: As [`mse`][linfit.metrics.mse]; also
+            when every target is the same, where R² is undefined (``SS_tot = 0``).
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    residual = tf.reduce_sum(tf.square(y_true - y_pred))
-    rough = tf.reduce_mean(y_true)
-    mean = rough + tf.reduce_mean(y_true - rough)
-    total = tf.reduce_sum(tf.square(y_true - mean))
-    return float(1.0 - residual / total) if float(total) > 0 else float("nan")
+    residual = float(np.sum(np.square(y_true - y_pred)))
+    rough = np.mean(y_true)
+    mean = rough + np.mean(y_true - rough)
+    return 1.0 - residual / _total_sum_of_squares(
+        float(np.sum(np.square(y_true - mean)))
+    )
+
+
+def _total_sum_of_squares(total: float) -> float:
+    if not total > 0:
+        raise InputValueError(
+            "R² is undefined when every target has the same value (SS_tot = 0)"
+        )
+    return total
 
 
 def parameter_error(
@@ -79,8 +102,13 @@ def parameter_error(
 
     Returns:
         ``{"w": |w − true_w|, "b": |b − true_b|, "norm": sqrt of the sum of squares}``.
+
+    Raises:
+        InputTypeError, InputValueError: If a value is not a finite real number.
     """
-    error_w, error_b = abs(float(w) - float(true_w)), abs(float(b) - float(true_b))
+    values = {"w": w, "b": b, "true_w": true_w, "true_b": true_b}
+    w, b, true_w, true_b = (check_finite_scalar(v, n) for n, v in values.items())
+    error_w, error_b = abs(w - true_w), abs(b - true_b)
     return {"w": error_w, "b": error_b, "norm": float(np.hypot(error_w, error_b))}
 
 
@@ -103,13 +131,19 @@ class _StreamingMetric:
         """Add one batch.
 
         Args:
-            y_true: Targets of the batch, shape ``(B,)`` or ``(B, 1)``.
+            y_true: Targets of the batch, shape ``(B,)`` or ``(B, 1)``; an empty
+                batch (both empty) adds nothing.
             y_pred: Predictions of the batch, same length.
+
+        Raises:
+            InputTypeError, InputValueError: As [`mse`][linfit.metrics.mse].
         """
+        if _empty(y_true, y_pred):
+            return
         y_true, y_pred = _pair(y_true, y_pred)
         for name, value in self._terms(y_true, y_pred).items():
             self._totals[name].assign_add(tf.reduce_sum(value))
-        self._count.assign_add(tf.cast(tf.size(y_true), tf.float64))
+        self._count.assign_add(float(y_true.size))
 
     def _terms(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> dict[str, tf.Tensor]:
         raise NotImplementedError
@@ -123,8 +157,19 @@ class _StreamingMetric:
         return int(self._count.numpy())
 
     def result(self) -> float:
-        """The metric over every point seen since the last reset (NaN if none)."""
+        """The metric over every point seen since the last reset.
+
+        Raises:
+            InputValueError: If no point has been seen (no silent NaN).
+        """
         raise NotImplementedError
+
+    def _seen(self) -> int:
+        if not self.count:
+            raise InputValueError(
+                f"{type(self).__name__} has no data: call update_state before result"
+            )
+        return self.count
 
 
 class StreamingMSE(_StreamingMetric):
@@ -136,7 +181,7 @@ class StreamingMSE(_StreamingMetric):
         return {"squared_error": tf.square(y_pred - y_true)}
 
     def result(self) -> float:  # noqa: D102
-        return self._total("squared_error") / self.count if self.count else float("nan")
+        return self._total("squared_error") / self._seen()
 
 
 class StreamingMAE(_StreamingMetric):
@@ -148,9 +193,7 @@ class StreamingMAE(_StreamingMetric):
         return {"absolute_error": tf.abs(y_pred - y_true)}
 
     def result(self) -> float:  # noqa: D102
-        return (
-            self._total("absolute_error") / self.count if self.count else float("nan")
-        )
+        return self._total("absolute_error") / self._seen()
 
 
 class StreamingR2(_StreamingMetric):
@@ -185,10 +228,10 @@ class StreamingR2(_StreamingMetric):
             variable.assign(0.0)
 
     def update_state(self, y_true: Any, y_pred: Any) -> None:  # noqa: D102
-        y_true, y_pred = _pair(y_true, y_pred)
-        n_b = tf.cast(tf.size(y_true), tf.float64)
-        if not int(tf.size(y_true)):
+        if _empty(y_true, y_pred):
             return
+        y_true, y_pred = _pair(y_true, y_pred)
+        n_b = tf.constant(float(y_true.size), tf.float64)
         if not self.count:
             self._shift.assign(tf.reduce_mean(y_true))
         shifted = y_true - self._shift
@@ -205,7 +248,6 @@ class StreamingR2(_StreamingMetric):
         self._count.assign(n)
 
     def result(self) -> float:  # noqa: D102
-        if not self.count:
-            return float("nan")
-        total = float(self._m2.numpy())
-        return 1.0 - self._total("squared_error") / total if total > 0 else float("nan")
+        self._seen()
+        total = _total_sum_of_squares(float(self._m2.numpy()))
+        return 1.0 - self._total("squared_error") / total

@@ -19,9 +19,23 @@ from typing import Any
 
 import numpy as np
 
+from linfit.errors import InputValueError
 from linfit.history import History
+from linfit.validation import (
+    as_data,
+    as_float_data,
+    as_vector,
+    check_batch_size,
+    check_epochs,
+    check_finite_scalar,
+    check_integer,
+    check_learning_rate,
+)
 
 __all__ = [
+    "batch_indices",
+    "batch_slices",
+    "check_order",
     "gradient",
     "hessian",
     "least_squares",
@@ -32,39 +46,75 @@ __all__ = [
 ]
 
 
-def loss(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> Any:
+def loss(w: Any, b: Any, x: Any, y: Any) -> Any:
     """L2 loss ``mean((w * x + b - y) ** 2)``, a scalar in the precision of the inputs.
 
     Args:
         w: Slope.
         b: Intercept.
-        x: Inputs, shape ``(n,)``.
+        x: Inputs, shape ``(n,)`` (float32 or float64 arrays are used as they are,
+            anything else is converted to float64).
         y: Targets, shape ``(n,)``.
+
+    Raises:
+        InputTypeError, InputValueError: As [`linfit.train`][linfit.loop.train]
+            refuses such data or parameters.
     """
+    x, y = _checked(w, b, x, y)
+    return _loss(w, b, x, y)
+
+
+def gradient(w: Any, b: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    """The gradient of [`loss`][linfit.reference.loss] (the arguments are checked alike).
+
+    ``(2 mean(r x), 2 mean(r))`` with the residual ``r = w x + b - y``.
+    """
+    x, y = _checked(w, b, x, y)
+    return _gradient(w, b, x, y)
+
+
+def step(w: Any, b: Any, x: Any, y: Any, learning_rate: Any) -> tuple[Any, Any]:
+    """One gradient-descent step; returns the new ``(w, b)`` (arguments checked alike)."""
+    x, y = _checked(w, b, x, y)
+    check_finite_scalar(learning_rate, "learning_rate")
+    return _step(w, b, x, y, learning_rate)
+
+
+def _checked(w: Any, b: Any, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    check_finite_scalar(w, "w")
+    check_finite_scalar(b, "b")
+    return as_float_data(x, y)
+
+
+# The formulas themselves, for data already checked (the loops below call them).
+
+
+def _loss(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> Any:
     residual = w * x + b - y
     return np.mean(residual * residual)
 
 
-def gradient(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
-    """The gradient of [`loss`][linfit.reference.loss].
-
-    ``(2 mean(r x), 2 mean(r))`` with the residual ``r = w x + b - y``.
-    """
+def _gradient(w: Any, b: Any, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
     residual = w * x + b - y
     return 2 * np.mean(residual * x), 2 * np.mean(residual)
 
 
-def step(
+def _step(
     w: Any, b: Any, x: np.ndarray, y: np.ndarray, learning_rate: Any
 ) -> tuple[Any, Any]:
-    """One gradient-descent step; returns the new ``(w, b)``."""
-    grad_w, grad_b = gradient(w, b, x, y)
+    grad_w, grad_b = _gradient(w, b, x, y)
     return w - learning_rate * grad_w, b - learning_rate * grad_b
 
 
 def batch_slices(n: int, batch_size: int | None) -> list[slice]:
-    """The consecutive, unshuffled batches of one epoch, as slices of ``range(n)``."""
-    size = n if batch_size is None else batch_size
+    """The consecutive, unshuffled batches of one epoch, as slices of ``range(n)``.
+
+    Raises:
+        InputTypeError, InputValueError: For ``n < 1`` or a batch size outside
+            ``1 .. n`` (``None`` means ``n``).
+    """
+    n = check_integer(n, "n", 1, 2**63 - 1)
+    size = check_batch_size(batch_size, n)
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
@@ -85,6 +135,25 @@ def batch_indices(
         return slices
     visit = np.asarray(order)[epoch]
     return [visit[piece] for piece in slices]
+
+
+def check_order(order: Any, epochs: int, n: int) -> np.ndarray | None:
+    """``None``, or an ``(epochs, n)`` integer array whose rows are permutations of ``range(n)``.
+
+    Raises:
+        InputValueError: Otherwise.
+    """
+    if order is None:
+        return None
+    array = np.asarray(order)
+    if array.dtype.kind not in "iu" or array.shape != (epochs, n):
+        raise InputValueError(
+            f"order must be an integer array of shape (epochs, n) = ({epochs}, {n}), "
+            f"got {array.dtype} {array.shape}"
+        )
+    if any(not np.array_equal(np.sort(row), np.arange(n)) for row in array):
+        raise InputValueError("each row of order must be a permutation of range(n)")
+    return array
 
 
 def train(
@@ -121,18 +190,24 @@ def train(
         A [`History`][linfit.history.History] in ``dtype`` with the same row
         semantics as [`linfit.train`][linfit.loop.train].
     """
+    if dtype not in (np.float32, np.float64, "float32", "float64"):
+        raise InputValueError(f"dtype must be float32 or float64, got {dtype!r}")
     dtype = np.dtype(dtype)
-    x = np.asarray(x, dtype=dtype).reshape(-1)
-    y = np.asarray(y, dtype=dtype).reshape(-1)
-    rate = dtype.type(learning_rate)
-    w, b = dtype.type(w), dtype.type(b)
-    ws, bs, losses = [w], [b], [loss(w, b, x, y)]
-    for epoch in range(epochs):
-        for batch in batch_indices(len(x), batch_size, order, epoch):
-            w, b = step(w, b, x[batch], y[batch], rate)
-        ws.append(w)
-        bs.append(b)
-        losses.append(loss(w, b, x, y))
+    x, y = (v.astype(dtype) for v in as_data(x, y, dtype=np.float64))
+    epochs = check_epochs(epochs)
+    rate = dtype.type(check_learning_rate(learning_rate))
+    w = dtype.type(check_finite_scalar(w, "w"))
+    b = dtype.type(check_finite_scalar(b, "b"))
+    check_batch_size(batch_size, len(x))
+    order = check_order(order, epochs, len(x))
+    ws, bs, losses = [w], [b], [_loss(w, b, x, y)]
+    with np.errstate(over="ignore", invalid="ignore"):  # a divergent run may overflow
+        for epoch in range(epochs):
+            for batch in batch_indices(len(x), batch_size, order, epoch):
+                w, b = _step(w, b, x[batch], y[batch], rate)
+            ws.append(w)
+            bs.append(b)
+            losses.append(_loss(w, b, x, y))
     return History.from_rows(ws, bs, losses, dtype=dtype)
 
 
@@ -150,8 +225,6 @@ def least_squares(x: Any, y: Any) -> tuple[float, float]:
         InputTypeError: If ``x`` or ``y`` is not an array of real numbers.
         InputValueError: If they are empty, of different lengths, or not finite.
     """
-    from linfit.validation import as_data
-
     x, y = as_data(x, y, dtype=np.float64)
     mean_x, mean_y = np.mean(x), np.mean(y)
     dx, dy = x - mean_x, y - mean_y
@@ -168,7 +241,7 @@ def hessian(x: Any) -> np.ndarray:
 
     The loss is quadratic, so the Hessian does not depend on ``w``, ``b`` or ``y``.
     """
-    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    x = as_vector(x, "x", dtype=np.float64)
     mean_x = np.mean(x)
     return 2.0 * np.array([[np.mean(x * x), mean_x], [mean_x, 1.0]])
 

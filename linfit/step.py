@@ -13,8 +13,8 @@ training history in [`linfit.loop`][] line up.
 from __future__ import annotations
 
 from linfit._tensorflow import tf
-from linfit.loss import l2_loss
-from linfit.model import LinearModel
+from linfit.loss import as_tensors, l2_loss
+from linfit.model import LinearModel, check_model
 from linfit.validation import check_learning_rate
 
 __all__ = ["gradient_step", "loss_and_gradients"]
@@ -33,7 +33,12 @@ def loss_and_gradients(
 
     Returns:
         ``(loss, (dL/dw, dL/db))``, float32 scalars.
+
+    Raises:
+        InputTypeError, InputValueError: For a model or data ``train`` would refuse.
     """
+    check_model(model)
+    x, y = as_tensors(x, y)
     with tf.GradientTape() as tape:
         loss = l2_loss(model(x), y)
     grad_w, grad_b = tape.gradient(loss, [model.w, model.b])
@@ -57,6 +62,9 @@ def gradient_step(
 
     Returns:
         The loss at the parameters *before* the update, a float32 scalar.
+
+    Raises:
+        InputTypeError, InputValueError: For arguments ``train`` would refuse.
     """
     if not tf.is_tensor(learning_rate):  # a tensor is the caller's to check
         learning_rate = check_learning_rate(learning_rate)

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_SEED",
     "OnDivergence",
     "as_data",
+    "as_float_data",
     "as_vector",
     "check_all_finite",
     "check_batch_size",
@@ -195,6 +196,29 @@ def as_data(
             f"{first.shape[0]} and {second.shape[0]}"
         )
     return first, second
+
+
+def as_float_data(
+    x: Any, y: Any, names: tuple[str, str] = ("x", "y")
+) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` for a NumPy computation, checked as [`as_data`][linfit.validation.as_data].
+
+    Float32 and float64 vectors pass unchanged (the oracle computes in their precision,
+    so a float32 port can be imitated); anything else is converted to float64.
+    """
+    if (
+        isinstance(x, np.ndarray)
+        and isinstance(y, np.ndarray)
+        and x.dtype == y.dtype
+        and x.dtype.kind == "f"
+        and x.dtype.itemsize in (4, 8)
+        and x.ndim == y.ndim == 1
+        and x.size == y.size > 0
+    ):
+        check_all_finite(x, names[0])
+        check_all_finite(y, names[1])
+        return x, y
+    return as_data(x, y, dtype=np.float64, names=names)
 
 
 def check_training_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray, Moments]:

@@ -295,6 +295,55 @@ def test_outputs_get_ordinary_permissions(capsys, tmp_path) -> None:
     }
 
 
+def test_writing_over_a_file_keeps_its_mode(capsys, tmp_path) -> None:
+    """As ``open(path, "w")`` would: a private figure stays private."""
+    folder = tmp_path / "figs"
+    folder.mkdir()
+    for name in ("data.png", "loss.png"):
+        (folder / name).write_bytes(b"old")
+        (folder / name).chmod(0o600)
+    status, _, err = run_cli(capsys, "demo", "--epochs", "2", "--plot", str(folder))
+    assert status == 0, err
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
+    assert modes == {"data.png": 0o600, "loss.png": 0o600, "parameters.png": 0o644}
+    from linfit.variants.keras_model import KerasLinearModel, save_weights_atomically
+
+    weights = tmp_path / "k.weights.h5"
+    save_weights_atomically(KerasLinearModel(), weights)
+    weights.chmod(0o640)
+    save_weights_atomically(KerasLinearModel(), weights)
+    assert stat.S_IMODE(weights.stat().st_mode) == 0o640
+
+
+def test_a_set_of_files_is_published_whole_or_not_at_all(tmp_path, monkeypatch):
+    """The disk fills while the second of three figures is written: none changes."""
+    from linfit.files import atomic
+
+    targets = {tmp_path / f"{name}.png": name.encode() for name in ("a", "b", "c")}
+    for path in targets:
+        path.write_bytes(b"old")
+    real, calls = atomic._write_temporary, []
+
+    def full_disk_on_the_second(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(atomic, "_write_temporary", full_disk_on_the_second)
+    with pytest.raises(OSError, match="No space left"):
+        atomic.write_all_atomically(targets)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "b.png", "c.png"]
+    assert all(path.read_bytes() == b"old" for path in targets)  # no new beside old
+
+
+def test_a_refused_run_creates_nothing(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run_cli(capsys, "demo", "--plot", "newplots/a/b", "--epochs", "-1")
+    assert_refused(status, err, "epochs must be >= 0")
+    assert list(tmp_path.iterdir()) == []  # not even the folders
+
+
 @pytest.fixture(scope="module")
 def results_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("port") / "results.json"
@@ -330,7 +379,11 @@ def test_a_full_disk_on_stdout_is_one_line_and_a_failure(results_file) -> None:
     )
 
 
-def test_a_closed_pipe_is_one_line_and_a_failure(results_file) -> None:
+def test_a_pipe_closed_by_its_reader_ends_quietly(results_file) -> None:
+    """``linfit ... | head -1``: the reader has gone, so there is nobody to tell.
+
+    Exit status 141 (128 + SIGPIPE), as ``yes | head -1`` ends, and no message.
+    """
     with subprocess.Popen(
         [sys.executable, "-m", "linfit", "conformance", "check", str(results_file)],
         stdout=subprocess.PIPE,
@@ -340,8 +393,24 @@ def test_a_closed_pipe_is_one_line_and_a_failure(results_file) -> None:
         process.stdout.close()  # the reader went away before the first line
         stderr = process.stderr.read()
         status = process.wait(timeout=60)
-    assert status == 1
-    assert stderr == "linfit: error: cannot write the output: Broken pipe\n"
+    assert status == 141
+    assert stderr == ""
+
+
+def test_standard_output_closed_at_the_start_is_one_line_and_a_failure() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "linfit", "--version"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "linfit: error: cannot write the output: standard output is closed\n"
+    )
 
 
 # 5. Inputs that are not ordinary text files ----------------------------------
@@ -657,11 +726,18 @@ def test_the_building_blocks_refuse_by_name_too(call, error, fragment) -> None:
 
 
 def interrupt_after(
-    argv: list[str], ready: str, tmp_path: Path
+    argv: list[str],
+    ready: str,
+    tmp_path: Path,
+    signum: int = signal.SIGINT,
+    delay: float = 1.0,
+    stdin: int | None = None,
 ) -> tuple[int, str, float]:
-    """Start the CLI, wait for ``ready`` on stdout (or 1 s if it is ""), then send SIGINT."""
+    """Start the CLI, wait for ``ready`` on stdout (or ``delay`` s if it is ""), then
+    send ``signum``; return the exit status, stderr and how long the stop took."""
     with subprocess.Popen(
         [sys.executable, "-u", "-m", "linfit", *argv],
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -676,9 +752,9 @@ def interrupt_after(
             while ready not in seen and time.monotonic() < deadline:
                 seen += process.stdout.readline()
         else:
-            time.sleep(1.0)
+            time.sleep(delay)
         sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         status = process.wait(timeout=60)
         elapsed = time.monotonic() - sent
         return status, process.stderr.read(), elapsed
@@ -713,16 +789,119 @@ def test_ctrl_c_during_training_is_exit_130_and_one_line(
 
 
 def test_ctrl_c_while_reading_the_data_is_exit_130_and_one_line(tmp_path) -> None:
-    path = tmp_path / "big.csv"
-    block = "".join(f"{i}.25,{2 * i}.5\n" for i in range(100_000))
-    path.write_text(block * 40)  # 4·10^6 rows: several seconds to read
-    status, err, seconds = interrupt_after(
-        ["fit", "--data", str(path), "--epochs", "1", "--learning-rate", "0.1"],
-        "",
-        tmp_path,
-    )
+    """The data comes from a pipe that never ends: the reader is waiting on it."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"x,y\n1,2\n")
+        status, err, seconds = interrupt_after(
+            ["fit", "--data", "-", "--epochs", "1", "--learning-rate", "0.1"],
+            "",
+            tmp_path,
+            stdin=read_end,
+        )
+    finally:
+        os.close(read_end)
+        os.close(write_end)
     assert status == 130 and err == "linfit: interrupted\n"
     assert seconds < INTERRUPT_SECONDS
+
+
+def test_ctrl_c_while_tensorflow_imports_is_exit_130_and_one_line(tmp_path):
+    """Importing TensorFlow takes seconds (the demo's first line comes after it):
+    a Ctrl-C half a second in ends the command as cleanly."""
+    status, err, _ = interrupt_after(["demo", "--epochs", "3"], "", tmp_path, delay=0.5)
+    assert (status, err) == (130, "linfit: interrupted\n"), err
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_sigterm_and_sighup_stop_a_run_with_one_line_and_nothing_written(
+    tmp_path, points, name, status
+) -> None:
+    argv = ["fit", "--data", str(points), "--epochs", "100000000"]
+    argv += ["--learning-rate", "0.01", "--mode", "eager"]
+    got, err, seconds = interrupt_after(
+        argv, "Epoch  1:", tmp_path, signum=getattr(signal, name)
+    )
+    assert got == status
+    assert err.startswith(f"linfit: stopped by {name} after ") and err.count("\n") == 1
+    assert seconds < INTERRUPT_SECONDS
+    if name == "SIGHUP":
+        return  # from here on, the same path as SIGTERM
+    plots = tmp_path / "new" / "plots"
+    got, err, _ = interrupt_after(
+        ["demo", "--epochs", "100000000", "--plot", str(plots)],
+        "Epoch  1:",
+        tmp_path,
+        signum=signal.SIGTERM,
+    )
+    assert got == 143 and not (tmp_path / "new").exists()  # not even the folder
+
+
+SAVER = """
+import sys
+import linfit
+from linfit.files import checkpoint
+x, y = linfit.synthesize(n=200, seed=1)
+model = linfit.LinearModel(float(sys.argv[2]), 0.0)
+history = linfit.train(model, x, y, epochs=0, learning_rate=0.1)
+refused = 0
+for _ in range(int(sys.argv[3])):
+    history = history.extended(linfit.train(model, x, y, epochs=1, learning_rate=0.1))
+    try:
+        checkpoint.save(sys.argv[1], model, history)
+    except linfit.InputValueError as error:
+        assert "another process is saving" in str(error), error
+        refused += 1
+    print(len(history), flush=True)
+print("refused", refused, flush=True)
+"""
+
+
+def saver(folder: Path, start: float, saves: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", SAVER, str(folder), str(start), str(saves)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def expected_history(start: float, epochs: int) -> linfit.History:
+    x, y = linfit.synthesize(n=200, seed=1)
+    return linfit.train(
+        linfit.LinearModel(start, 0.0), x, y, epochs=epochs, learning_rate=0.1
+    )
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1])
+def test_sigkill_during_saves_leaves_the_last_complete_checkpoint(tmp_path, delay):
+    """Killed at any moment, the folder restores to a complete, earlier checkpoint."""
+    folder = tmp_path / "run"
+    with saver(folder, 5.0, 100000) as process:
+        line = process.stdout.readline()  # the first save is done
+        time.sleep(delay)
+        process.kill()
+        process.communicate(timeout=60)
+    assert line.strip().isdigit()
+    model, history = checkpoint.restore(folder)
+    assert history.equals(expected_history(5.0, len(history) - 1))
+    assert model.w.numpy() == history.w[-1] and model.b.numpy() == history.b[-1]
+    x, y = linfit.synthesize(n=200, seed=1)
+    more = history.extended(linfit.train(model, x, y, epochs=1, learning_rate=0.1))
+    checkpoint.save(folder, model, more)  # and cleans up what the kill left
+    versions = [p for p in folder.iterdir() if p.is_dir()]
+    assert len(versions) == 1 and checkpoint.restore(folder)[1].equals(more)
+
+
+def test_two_processes_saving_into_one_folder_never_mix(tmp_path) -> None:
+    folder = tmp_path / "run"
+    first, second = saver(folder, 5.0, 40), saver(folder, -3.0, 40)
+    outputs = [p.communicate(timeout=300) for p in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    _, history = checkpoint.restore(folder)
+    w0 = float(history.w[0])
+    assert w0 in (5.0, -3.0)
+    assert history.equals(expected_history(w0, len(history) - 1))  # one run's, whole
 
 
 def test_interrupted_training_in_python_keeps_the_rows(canonical_data) -> None:

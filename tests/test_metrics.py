@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import examples, generated_datasets, offset_datasets
@@ -44,7 +45,8 @@ def test_mae_and_r2_match_textbook_formulas() -> None:
     # SS_res = 0.25 + 0 + 1 + 0 = 1.25; SS_tot = 5 → R² = 0.75
     assert linfit.r2(y, prediction) == 0.75
     assert linfit.r2(y, y) == 1.0
-    assert np.isnan(linfit.r2([2.0, 2.0], [1.0, 3.0]))
+    with pytest.raises(linfit.InputValueError, match="R² is undefined"):
+        linfit.r2([2.0, 2.0], [1.0, 3.0])
 
 
 def test_parameter_error() -> None:
@@ -109,22 +111,23 @@ def test_streaming_metrics_equal_whole_batch_metrics(data, pieces, seed) -> None
     """
     x, y = data
     prediction = (0.9 * y + 0.1 * x).astype(np.float32)
-    if np.ptp(y) == 0:
-        return  # R² is undefined (NaN on both sides): tested below
     cuts = np.sort(np.random.default_rng(seed).integers(0, y.size, size=pieces - 1))
     y64, p64 = y.astype(np.float64), prediction.astype(np.float64)
     n = y.size
-    mse, mae, r2 = (
+    mse, mae = (
         streamed(stream, y, prediction, cuts)
-        for stream in (
-            linfit.StreamingMSE(),
-            linfit.StreamingMAE(),
-            linfit.StreamingR2(),
-        )
+        for stream in (linfit.StreamingMSE(), linfit.StreamingMAE())
     )
     squared, absolute = (p64 - y64) ** 2, np.abs(p64 - y64)
     assert abs(mse - linfit.mse(y, prediction)) <= 2 * gamma(n + 1) * squared.mean()
     assert abs(mae - linfit.mae(y, prediction)) <= 2 * gamma(n + 1) * absolute.mean()
+    if np.ptp(y) == 0:  # every target the same: R² is undefined, and both say so
+        with pytest.raises(linfit.InputValueError, match="R² is undefined"):
+            linfit.r2(y, prediction)
+        with pytest.raises(linfit.InputValueError, match="R² is undefined"):
+            streamed(linfit.StreamingR2(), y, prediction, cuts)
+        return
+    r2 = streamed(linfit.StreamingR2(), y, prediction, cuts)
     assert abs(r2 - linfit.r2(y, prediction)) <= r2_allowance(y, prediction)
 
 
@@ -143,9 +146,15 @@ def test_streaming_r2_where_the_mean_dwarfs_the_spread(mean, spread) -> None:
     assert r2_allowance(y, prediction) < 1e-6 * (1 - r2)  # the bound has teeth
 
 
-def test_streaming_result_before_any_update_is_nan() -> None:
-    assert np.isnan(linfit.StreamingMSE().result())
-    assert np.isnan(linfit.StreamingR2().result())
+@pytest.mark.parametrize("metric", ["StreamingMSE", "StreamingMAE", "StreamingR2"])
+def test_a_streaming_result_without_data_is_refused_not_nan(metric) -> None:
+    stream = getattr(linfit, metric)()
+    with pytest.raises(linfit.InputValueError, match="has no data"):
+        stream.result()
+    stream.update_state([1.0, 2.0], [1.5, 2.0])
+    stream.reset_state()
+    with pytest.raises(linfit.InputValueError, match="has no data"):
+        stream.result()
 
 
 def test_streaming_metric_over_tf_data_batches_equals_whole_data() -> None:

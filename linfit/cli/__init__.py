@@ -6,9 +6,11 @@ The contract, whatever the input:
   output that cannot be written) is one line on stderr,
   ``linfit: error: <what is wrong>``, and exit status 2; never a traceback;
 * Ctrl-C (SIGINT) is one line, ``linfit: interrupted``, and exit status 130,
-  whatever the command is doing;
-* an output that fails while being written (a full disk, a closed pipe) is one
-  line and exit status 1;
+  whatever the command is doing; SIGTERM and SIGHUP likewise (``linfit: stopped by
+  SIGTERM``, exit status 143 and 129), with every output finished or removed;
+* an output that fails while being written (a full disk) is one line and exit
+  status 1; a pipe closed by its reader (``linfit ... | head -1``) ends quietly,
+  with exit status 141, as in other command-line tools;
 * files are written whole or not at all, with ordinary permissions
   (`linfit.files.atomic`), and every output path is checked before the work starts.
 
@@ -97,15 +99,48 @@ def _run(arguments: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+STOPPING_SIGNALS = {"SIGINT": EXIT_INTERRUPTED, "SIGTERM": 143, "SIGHUP": 129}
+"""The signals that stop a command, and its exit status for each (128 + the number)."""
+
+EXIT_BROKEN_PIPE = 141
+"""The status of a command whose reader closed the pipe (128 + SIGPIPE), as ``yes | head``."""
+
+_received: list[str] = []
+
+
+def _stop(signum: int, frame: object) -> None:
+    """A stopping signal: unwind like Ctrl-C, so every output is finished or removed."""
+    import signal
+
+    _received.append(signal.Signals(signum).name)
+    raise KeyboardInterrupt
+
+
+def _handle_stopping_signals() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
     Argument errors end the process through ``argparse`` (``SystemExit(2)``).
     """
+    if sys.stdout is None:  # started with standard output closed (linfit ... >&-)
+        return _fail(
+            EXIT_FAILURE,
+            "linfit: error: cannot write the output: standard output is closed",
+        )
     parser = build_parser()
     arguments = parser.parse_args(argv)
     from linfit.errors import LinfitError
 
+    _received.clear()
+    if argv is None:  # the real command line, not a call from Python
+        _handle_stopping_signals()
     try:
         status = _run(arguments, parser)
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
@@ -113,14 +148,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as interrupt:
         history = getattr(interrupt, "history", None)
         done = f" after {len(history) - 1} epochs" if history is not None else ""
-        return _fail(EXIT_INTERRUPTED, f"linfit: interrupted{done}")
+        name = _received[0] if _received else "SIGINT"
+        what = "interrupted" if name == "SIGINT" else f"stopped by {name}"
+        return _fail(STOPPING_SIGNALS[name], f"linfit: {what}{done}")
     except LinfitError as error:
         return _fail(EXIT_USAGE, f"linfit: error: {_one_line(error)}")
-    except (
-        ImportError
-    ) as error:  # TensorFlow (or matplotlib, JAX) missing: name the extra
+    except ImportError as error:  # TensorFlow (or matplotlib, JAX) missing: the extra
         return _fail(EXIT_USAGE, f"linfit: error: {_one_line(error)}")
     except OSError as error:
+        if _is_broken_pipe(error):  # the reader has gone: nobody is left to tell
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
         if _is_output_failure(error):
             return _fail(
                 EXIT_FAILURE,
@@ -130,9 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("LINFIT_DEBUG"):
             raise
         return _fail(EXIT_FAILURE, f"linfit: error: {error.strerror or error}")
-    except (
-        Exception
-    ) as error:  # a bug: still no traceback for the user, but a way to get one
+    except Exception as error:  # a bug: still no traceback, but a way to get one
         if os.environ.get("LINFIT_DEBUG"):
             raise
         return _fail(
@@ -142,6 +178,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
 
+def _is_broken_pipe(error: OSError) -> bool:
+    import errno
+
+    return isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE
+
+
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
@@ -149,12 +191,7 @@ def _one_line(error: BaseException) -> str:
 def _is_output_failure(error: OSError) -> bool:
     import errno
 
-    return isinstance(error, BrokenPipeError) or error.errno in (
-        errno.ENOSPC,
-        errno.EPIPE,
-        errno.EDQUOT,
-        errno.EFBIG,
-    )
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 def _fail(status: int, message: str, *, stdout_broken: bool = False) -> int:

@@ -115,9 +115,14 @@ def _demo_mlp(epochs: int, learning_rate: float, seed: int) -> None:
         seed=seed,
         log=print,
     )
+    reached = (
+        f"validation accuracy {run.validation_accuracy[-1]:.3f}"
+        if run.validation_accuracy
+        else "0 epochs: nothing was trained"
+    )
     print(
-        f"\nvalidation accuracy {run.validation_accuracy[-1]:.3f}; the best possible "
-        f"(nearest true centre) is {nearest_centre_accuracy(validation):.3f}; chance is "
+        f"\n{reached}; the best possible (nearest true centre) is "
+        f"{nearest_centre_accuracy(validation):.3f}; chance is "
         f"{1 / train.one_hot.shape[1]:.3f}"
     )
 
@@ -135,27 +140,29 @@ def _check_plot_folder(directory: Path) -> None:
         )
     for name in FIGURES:
         check_writable(directory / name, "--plot")
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
         raise InputValueError(
             "--plot needs matplotlib: pip install 'linfit-reference[plots]'"
-        ) from None
+        )
 
 
 def _write_figures(directory: Path, x: Any, y: Any, model: Any, history: Any) -> None:
     import io
 
     from linfit.files import figures as plots
-    from linfit.files.atomic import write_atomically
+    from linfit.files.atomic import write_all_atomically
 
     figures = {
         "data.png": plots.plot_data(x, y, model(x), title="data and trained model"),
         "parameters.png": plots.plot_parameters(history, DEMO_TRUE_W, DEMO_TRUE_B),
         "loss.png": plots.plot_loss(history),
     }
+    images = {}
     for name, figure in figures.items():
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=100)
-        write_atomically(directory / name, buffer.getvalue())
+        images[directory / name] = buffer.getvalue()
+    write_all_atomically(images)  # all three, or none: never new beside old
     print(f"\nwrote {', '.join(figures)} to {directory}")

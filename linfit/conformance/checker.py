@@ -41,7 +41,7 @@ import numpy as np
 
 from linfit import bounds, reference
 from linfit.bounds import Precision
-from linfit.errors import InputValueError
+from linfit.errors import InputTypeError, InputValueError
 from linfit.files.atomic import read_bounded
 
 __all__ = [
@@ -195,24 +195,42 @@ def _ratio(deviation: float, bound: float) -> float:
     return deviation / bound if bound > 0 else math.inf
 
 
+def _column(values: object) -> np.ndarray | None:
+    """A list of JSON numbers as float64 (a number too large is infinite); else ``None``.
+
+    Numbers written as strings (``"1.5"``) are not numbers, nor are ``true`` and
+    ``false``, which Python would count as 1 and 0.
+    """
+    if not isinstance(values, list) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+    ):
+        return None
+    return np.array([float(v) for v in values], dtype=np.float64)
+
+
 def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> CaseReport:
     rows = case.settings["epochs"] + 1
-    try:
-        columns = [
-            np.asarray(result[key], dtype=np.float64) for key in ("w", "b", "loss")
-        ]
-    except KeyError as error:
-        return CaseReport(case.name, False, message=f"missing column {error}")
-    except (TypeError, ValueError):
+    missing = [key for key in ("w", "b", "loss") if key not in result]
+    if missing:
+        return CaseReport(case.name, False, message=f"missing column {missing[0]!r}")
+    parsed = [_column(result[key]) for key in ("w", "b", "loss")]
+    if any(column is None for column in parsed):
         return CaseReport(case.name, False, message="columns must be lists of numbers")
+    columns = [column for column in parsed if column is not None]
     if any(column.shape != (rows,) for column in columns):
         shapes = [column.shape for column in columns]
         return CaseReport(
             case.name, False, message=f"expected {rows} rows per column, got {shapes}"
         )
-    w, b, loss = columns
     if not all(np.all(np.isfinite(column)) for column in columns):
         return CaseReport(case.name, False, message="non-finite values")
+    with np.errstate(all="ignore"):  # huge values: their deviation is infinite, a FAIL
+        return _compare(case, columns, precision)
+
+
+def _compare(case: Case, columns: list[np.ndarray], precision: Precision) -> CaseReport:
+    rows = case.settings["epochs"] + 1
+    w, b, loss = columns
     x64, y64 = case.x.astype(np.float64), case.y.astype(np.float64)
     settings = case.train_settings()
     allowed = bounds.trajectory_error_bound(
@@ -240,6 +258,23 @@ def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> Cas
     return report
 
 
+def _read_results(path: Path) -> Any:
+    """The parsed results file; integers are read as floats (a 5000-digit one is inf)."""
+    if "\0" in str(path):
+        raise InputValueError(f"{str(path)!r}: the path contains a NUL byte")
+    try:
+        text = read_bounded(path, RESULTS_LIMIT, "a results file").decode("utf-8")
+        return json.loads(text, parse_int=float)
+    except OSError as error:
+        raise InputValueError(f"{path}: cannot be read ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputValueError(f"{path}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise InputValueError(
+            f"{path}: not a results file (nested too deeply to be one)"
+        ) from None
+
+
 def check(
     results: dict[str, Any] | str | os.PathLike[str], golden: Any = GOLDEN
 ) -> Report:
@@ -257,18 +292,13 @@ def check(
         InputValueError: If the results file cannot be read or is not a
             results document of the right format.
     """
+    if not isinstance(results, (dict, str, os.PathLike)):
+        raise InputTypeError(
+            "results must be the path of a results file or its parsed JSON object, "
+            f"got {type(results).__name__}"
+        )
     if not isinstance(results, dict):
-        path = Path(results)
-        try:
-            results = json.loads(
-                read_bounded(path, RESULTS_LIMIT, "a results file").decode("utf-8")
-            )
-        except OSError as error:
-            raise InputValueError(
-                f"{path}: cannot be read ({error.strerror})"
-            ) from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InputValueError(f"{path}: not valid JSON ({error})") from None
+        results = _read_results(Path(results))
     if not isinstance(results, dict) or results.get("format") != RESULTS_FORMAT:
         raise InputValueError(
             f"results must be a JSON object with format {RESULTS_FORMAT!r}"

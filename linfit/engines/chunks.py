@@ -17,8 +17,11 @@ next as float32 values, exactly as it would inside one loop.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -87,11 +90,49 @@ def run_in_chunks(
     while done < problem.epochs:
         steps = min(size, problem.epochs - done)
         began = time.perf_counter()
-        ws, bs, losses, w, b = advance(w, b, x, y, problem.rate, tf.constant(steps))
-        recorder.record_rows(
-            ws.numpy()[:steps], bs.numpy()[:steps], losses.numpy()[:steps]
-        )
+        with signals_held():  # Ctrl-C waits for the compiled call to return
+            ws, bs, losses, w, b = advance(w, b, x, y, problem.rate, tf.constant(steps))
+            rows = (ws.numpy()[:steps], bs.numpy()[:steps], losses.numpy()[:steps])
+        recorder.record_rows(*rows)
         done += steps
         per_step = (time.perf_counter() - began) / steps
         size = int(np.clip(SECONDS_PER_CHUNK / max(per_step, 1e-9), 1, CAPACITY))
-    recorder.record(w.numpy(), b.numpy(), final_loss(w, b, x, y).numpy())
+    with signals_held():
+        final = final_loss(w, b, x, y).numpy()
+    recorder.record(w.numpy(), b.numpy(), final)
+
+
+STOPPING = tuple(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP")
+    if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C (and SIGTERM, SIGHUP) while a compiled call runs, then deliver it.
+
+    A ``KeyboardInterrupt`` raised in the middle of a compiled call, while
+    TensorFlow's Python wrapper is still handling its result, can leave
+    TensorFlow's state half updated (an XLA run so interrupted was seen to crash
+    later). So during the call a stopping signal is only noted; when the call has
+    returned, the handler that was in place before receives it. A chunk lasts about
+    [`SECONDS_PER_CHUNK`][linfit.engines.chunks.SECONDS_PER_CHUNK], so Ctrl-C still
+    acts at once. Only the main thread receives signals; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in STOPPING}
+    for signum, handler in previous.items():
+        if handler not in (signal.SIG_IGN, None):
+            signal.signal(signum, lambda number, frame: pending.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if pending:
+            signal.raise_signal(pending[0])  # now to the handler from before

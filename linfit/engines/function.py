@@ -35,23 +35,24 @@ SHUFFLING = True
 STRATEGY = False
 
 
-class _Line:
+class _Line(tf.Module):
     """A model's variables seen as a model (what ``gradient_step`` needs of one)."""
 
     def __init__(self, w: tf.Variable, b: tf.Variable) -> None:
+        super().__init__(name="line")
         self.w, self.b = w, b
 
     def __call__(self, x: tf.Tensor) -> tf.Tensor:
-        return LinearModel.__call__(self, x)  # type: ignore[arg-type]
+        return LinearModel.__call__(self, x)
 
 
 @cache
 def _compiled() -> tuple[Any, Any]:
     def step(w: Any, b: Any, x: Any, y: Any, rate: Any) -> Any:
-        return gradient_step(_Line(w, b), x, y, rate)  # type: ignore[arg-type]
+        return gradient_step(_Line(w, b), x, y, rate)
 
     def measure(w: Any, b: Any, x: Any, y: Any) -> Any:
-        return full_data_loss(_Line(w, b), x, y)  # type: ignore[arg-type]
+        return full_data_loss(_Line(w, b), x, y)
 
     return tf.function(step, reduce_retracing=True), tf.function(
         measure, reduce_retracing=True

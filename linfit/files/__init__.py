@@ -13,5 +13,13 @@ Importing this package imports none of them: each is imported where it is used.
 
 from linfit._imports import lazy_submodules
 
-__all__ = ["atomic", "checkpoint", "csvfile", "datasets", "fastcsv", "figures"]
+__all__ = [
+    "atomic",
+    "blocks",
+    "checkpoint",
+    "csvfile",
+    "datasets",
+    "fastcsv",
+    "figures",
+]
 __getattr__ = lazy_submodules(__name__, tuple(__all__))

@@ -9,8 +9,10 @@ uninterrupted run would have given.
 Writes are atomic. Each save goes into a fresh version folder inside the
 checkpoint directory; only when it is complete does a small pointer file,
 ``LATEST``, switch to it (written to a temporary name and renamed, which is
-atomic). A crash in the middle of a save leaves ``LATEST`` naming the previous
-complete version, so a good checkpoint is never replaced by a corrupt one.
+atomic). A crash in the middle of a save, even SIGKILL, leaves ``LATEST`` naming
+the previous complete version, so a good checkpoint is never replaced by a corrupt
+one; the next save removes what the crash left. A process saving into a folder
+while another is saving there is refused with a clear error.
 
 Nothing else in the directory is touched. linfit records the versions it wrote
 in a manifest it owns (``linfit-checkpoint.json``); after a save it removes
@@ -21,9 +23,11 @@ user put inside a version folder, a link: all stay where they are.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +43,13 @@ __all__ = ["MANIFEST", "POINTER", "restore", "save"]
 
 POINTER = "LATEST"
 MANIFEST = "linfit-checkpoint.json"
+LOCK = ".linfit-checkpoint.lock"
 MANIFEST_FORMAT = "linfit-checkpoint/v1"
 PREFIX = "state"
 OWN_FILES = (f"{PREFIX}.index", f"{PREFIX}.data-00000-of-00001")
-"""The files ``tf.train.Checkpoint.write`` makes in a version folder: the only
-ones linfit ever removes."""
+TEMPORARY = f"{PREFIX}_temp"
+"""The files ``tf.train.Checkpoint.write`` makes in a version folder, and the
+folder it stages them in: the only ones linfit ever removes."""
 
 
 def _tracked(
@@ -97,6 +103,13 @@ def _remove_version(directory: Path, version: str) -> bool:
         path = folder / name
         if path.is_file() and not path.is_symlink():
             path.unlink()
+    staging = folder / TEMPORARY  # left by a write that was killed midway
+    if staging.is_dir() and not staging.is_symlink():
+        for path in staging.iterdir():
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+        with contextlib.suppress(OSError):
+            staging.rmdir()
     try:
         folder.rmdir()  # only succeeds when nothing of the user's is inside
     except OSError:
@@ -146,15 +159,47 @@ def save(
         raise InputValueError(
             f"checkpoint directory {directory}: {error.strerror}"
         ) from None
-    earlier = _read_manifest(directory)
-    version = f"v-{len(history) - 1:08d}-{uuid.uuid4().hex[:8]}"
-    columns = {"w": history.w, "b": history.b, "loss": history.loss}
-    _tracked(model, columns).write(str(directory / version / PREFIX))
-    _write_manifest(directory, [*earlier, version])
-    write_atomically(directory / POINTER, (version + "\n").encode())
-    kept = [old for old in earlier if not _remove_version(directory, old)]
-    _write_manifest(directory, [*kept, version])
+    with _only_saver(directory):
+        earlier = _read_manifest(directory)
+        version = f"v-{len(history) - 1:08d}-{uuid.uuid4().hex[:8]}"
+        # Listed before it is written: if the process dies mid-write, the next save
+        # finds the partial version in the manifest and removes it.
+        _write_manifest(directory, [*earlier, version])
+        columns = {"w": history.w, "b": history.b, "loss": history.loss}
+        _tracked(model, columns).write(str(directory / version / PREFIX))
+        write_atomically(directory / POINTER, (version + "\n").encode())
+        kept = [old for old in earlier if not _remove_version(directory, old)]
+        _write_manifest(directory, [*kept, version])
     return directory / version
+
+
+@contextlib.contextmanager
+def _only_saver(directory: Path) -> Iterator[None]:
+    """Hold the directory's lock while saving; refuse if another process holds it.
+
+    Two processes saving into one folder at once would each rewrite the manifest
+    from what they read and could remove the other's new version. With the lock
+    the second is refused with a clear error instead. (The lock is an ``flock`` on
+    a file of linfit's, so it is released however the holder ends, even by
+    SIGKILL. Where ``fcntl`` does not exist, saves are not locked.)
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    with open(directory / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputValueError(
+                f"another process is saving a checkpoint into {directory} right now; "
+                "save each run into a folder of its own"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def restore(directory: str | os.PathLike[str]) -> tuple[LinearModel, History]:

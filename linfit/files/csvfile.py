@@ -31,6 +31,7 @@ spends seconds importing TensorFlow.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import re
@@ -40,22 +41,21 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
-from linfit.errors import DataFileError, InputTypeError, InputValueError
+from linfit.errors import DataFileError, InputValueError
+from linfit.files.blocks import (
+    BLOCK_BYTES,
+    MAX_LINE_BYTES,
+    blocks,
+    check_utf8,
+    name_of,
+    opened,
+)
 from linfit.files.fastcsv import fast_parse
 
 if TYPE_CHECKING:
     from linfit._tensorflow import tf
 
 __all__ = ["BLOCK_BYTES", "MAX_LINE_BYTES", "iter_csv", "load_csv", "read_csv"]
-
-BLOCK_BYTES = 1 << 24
-"""Bytes parsed at a time (16 MiB): memory stays bounded, Ctrl-C is honoured between
-blocks, and a file that is not text (NUL bytes, endless lines) is refused within its
-first block."""
-
-MAX_LINE_BYTES = 1 << 16
-"""A longer line cannot be a row of numbers: the file is refused at once instead of
-being read into memory in search of a line end."""
 
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
@@ -97,7 +97,7 @@ def read_csv(
     y = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32)
     if len(x) < 2:
         raise DataFileError(
-            _name(source), f"needs at least 2 data rows, found {len(x)}"
+            name_of(source), f"needs at least 2 data rows, found {len(x)}"
         )
     return x, y
 
@@ -114,24 +114,24 @@ def iter_csv(
     The arguments and the checks are those of [`read_csv`][linfit.files.csvfile.read_csv],
     except that the number of rows is not checked (a stream may be empty).
     """
-    name = _name(source)
+    name = name_of(source)
     _check_options(columns, comments)
     layout: _Layout | None = None
-    with _open(source, name) as stream:
-        for first_line, data in _blocks(stream, name, block_bytes):
-            text = _decode(data, name, first_line, first=first_line == 1)
+    with opened(source, name) as stream:
+        for first_line, block in blocks(stream, name, block_bytes):
+            data = block.removeprefix(codecs.BOM_UTF8) if first_line == 1 else block
+            if not data.isascii():  # ASCII is UTF-8; anything else must decode
+                check_utf8(data, name, first_line)
             if layout is None:
-                found = _first_content_line(text, comments)
+                found = _first_content_line(data, comments)
                 if found is None:
                     continue  # only blank lines (or comments) so far
-                offset, cells = found
+                offset, end, cells = found
                 layout = _layout(cells, columns, name, first_line + offset)
-                if _is_header(cells):
-                    lines = text.split("\n")
+                if _is_header(cells):  # the data starts on the next line
                     first_line += offset + 1
-                    data = "\n".join(lines[offset + 1 :]).encode("utf-8")
-                    text = data.decode("utf-8")
-            yield _parse(data, text, layout, name, first_line, comments)
+                    data = data[end + 1 :]
+            yield _parse(data, layout, name, first_line, comments)
 
 
 def load_csv(
@@ -142,12 +142,6 @@ def load_csv(
 
     x, y = read_csv(source, columns=columns, comments=comments)
     return tf.constant(x), tf.constant(y)
-
-
-def _name(source: object) -> str:
-    if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
-    return str(getattr(source, "name", "<stream>"))
 
 
 def _check_options(columns: object, comments: object) -> None:
@@ -171,100 +165,6 @@ def _check_options(columns: object, comments: object) -> None:
         raise InputValueError(f"columns names the same column twice: {columns[0]!r}")
 
 
-class _open:
-    """The source as a binary stream; a path is opened (and closed) here."""
-
-    def __init__(self, source: Source, name: str) -> None:
-        self.source, self.name, self.owned = source, name, False
-
-    def __enter__(self) -> BinaryIO:
-        source = self.source
-        if not isinstance(source, (str, os.PathLike)):
-            if not callable(getattr(source, "read", None)):
-                raise InputTypeError(
-                    "source must be a path (str or os.PathLike) or a binary stream, "
-                    f"got {type(source).__name__}"
-                )
-            return source
-        if "\0" in self.name:
-            raise DataFileError(
-                self.name.replace("\0", "\\0"), "the path contains a NUL byte"
-            )
-        if os.path.isdir(self.name):
-            raise DataFileError(self.name, "is a directory, not a CSV file")
-        try:
-            self.stream: BinaryIO = open(self.name, "rb")
-        except FileNotFoundError:
-            raise DataFileError(self.name, "no such file") from None
-        except OSError as error:
-            raise DataFileError(
-                self.name, f"cannot be read: {error.strerror}"
-            ) from None
-        self.owned = True
-        return self.stream
-
-    def __exit__(self, *exception: object) -> None:
-        if self.owned:
-            self.stream.close()
-
-
-def _blocks(stream: BinaryIO, name: str, size: int) -> Iterator[tuple[int, bytes]]:
-    """The stream as ``(number of its first line, bytes)`` pieces ending at line ends.
-
-    Raises:
-        DataFileError: For NUL bytes (binary content), a carriage return without a line
-            feed, or a line longer than [`MAX_LINE_BYTES`][linfit.files.csvfile.MAX_LINE_BYTES].
-    """
-    line, pending = 1, b""
-    while True:
-        try:
-            block = stream.read(size)
-        except OSError as error:
-            raise DataFileError(name, f"cannot be read: {error.strerror}") from None
-        if not isinstance(block, bytes):
-            raise InputTypeError(f"{name}: the stream must be opened in binary mode")
-        if not block and not pending:
-            return
-        zero = block.find(b"\0")
-        if zero >= 0:
-            where = line + pending.count(b"\n") + block.count(b"\n", 0, zero)
-            raise DataFileError(
-                name, "contains NUL bytes; it is not a text CSV file", where
-            )
-        pending += block
-        cut = pending.rfind(b"\n") + 1 if block else len(pending)
-        complete, pending = pending[:cut], pending[cut:]
-        if len(pending) > MAX_LINE_BYTES:
-            raise DataFileError(
-                name,
-                f"line is longer than {MAX_LINE_BYTES // 1024} KiB; not a CSV of numbers",
-                line + complete.count(b"\n"),
-            )
-        if complete.count(b"\r") != complete.count(b"\r\n"):
-            lone = re.search(rb"\r(?!\n)", complete)
-            assert lone is not None
-            raise DataFileError(
-                name,
-                "has a carriage return without a line feed (old Mac line ends); "
-                "convert the file to LF or CRLF line ends",
-                line + complete.count(b"\n", 0, lone.start()),
-            )
-        if complete:
-            yield line, complete
-            line += complete.count(b"\n")
-
-
-def _decode(data: bytes, name: str, line: int, first: bool) -> str:
-    try:
-        return data.decode("utf-8-sig" if first else "utf-8")
-    except UnicodeDecodeError as error:
-        raise DataFileError(
-            name,
-            f"is not UTF-8 text (undecodable byte 0x{data[error.start]:02x})",
-            line + data.count(b"\n", 0, error.start),
-        ) from None
-
-
 def _cells(line: str) -> list[str] | None:
     """The cells of one line (``None`` if its quotes do not close on it)."""
     try:
@@ -281,11 +181,17 @@ def _is_blank(line: str, comments: str | None) -> bool:
 
 
 def _first_content_line(
-    text: str, comments: str | None
-) -> tuple[int, list[str]] | None:
-    for offset, line in enumerate(text.split("\n")):
+    data: bytes, comments: str | None
+) -> tuple[int, int, list[str]] | None:
+    """``(line offset, index of its line end, cells)`` of the first content line."""
+    start = offset = 0
+    while start <= len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        line = data[start:end].decode("utf-8")  # decodable: checked before
         if not _is_blank(line, comments):
-            return offset, _cells(line) or [line]
+            return offset, end, _cells(line) or [line]
+        start, offset = end + 1, offset + 1
     return None
 
 
@@ -336,21 +242,20 @@ def _layout(cells: list[str], columns: Columns | None, name: str, line: int) -> 
 
 
 def _parse(
-    data: bytes,
-    text: str,
-    layout: _Layout,
-    name: str,
-    first_line: int,
-    comments: str | None,
+    data: bytes, layout: _Layout, name: str, first_line: int, comments: str | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Complete lines as float32 ``(x, y)``: the fast parser, else the careful one."""
-    if not text.strip():
+    if not re.search(rb"\S", data):  # stops at the first byte that is not a space
         return np.zeros(0, np.float32), np.zeros(0, np.float32)
-    has_comments = comments is not None and re.search(
-        rf"(?m)^[ \t]*{re.escape(comments)}", text
+    mark = None if comments is None else comments.encode("utf-8")
+    has_comments = (
+        mark is not None
+        and mark in data
+        and re.search(rb"(?m)^[ \t]*" + re.escape(mark), data)
     )
-    values = None if has_comments else fast_parse(data, text, layout.cells, layout.pick)
+    values = None if has_comments else fast_parse(data, layout.cells, layout.pick)
     if values is None:
+        text = data.decode("utf-8")  # decodable: checked before
         values = _careful(text, layout, name, first_line, comments)
     return values[0], values[1]
 

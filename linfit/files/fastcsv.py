@@ -18,14 +18,14 @@ __all__ = ["fast_parse"]
 
 
 def fast_parse(
-    data: bytes, text: str, cells: int, pick: tuple[int, int]
+    data: bytes, cells: int, pick: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Parse with pyarrow (or NumPy); ``None`` when it fails or meets a non-finite value."""
     columns: tuple[np.ndarray, np.ndarray] | None
     try:
         columns = _pyarrow(data, cells, pick)
     except ImportError:
-        columns = _numpy(text, cells, pick)
+        columns = _numpy(data.decode("utf-8"), cells, pick)
     except Exception:  # the library refused something: the careful parser says what
         return None
     if columns is None:

@@ -48,6 +48,9 @@ B_COLOR = "tab:blue"
 
 
 def _figure(width: float = 6.0, height: float = 4.0) -> Figure:
+    from linfit._imports import quiet_matplotlib_config
+
+    quiet_matplotlib_config()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")

@@ -20,10 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from linfit._tensorflow import tf  # first: it imports Keras quietly
+
+# isort: split
 import keras
 import numpy as np
 
-from linfit._tensorflow import tf
 from linfit.errors import DivergenceError, InputTypeError, InputValueError
 from linfit.validation import (
     check_batch_size,

@@ -21,13 +21,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import linfit._tensorflow  # noqa: F401  first: it imports Keras quietly
+
+# isort: split
 import keras
 import numpy as np
 
 from linfit.engines.problem import Problem
 from linfit.engines.recorder import Recorder
 from linfit.errors import InputTypeError, InputValueError
-from linfit.files.atomic import default_mode
+from linfit.files.atomic import mode_for
 from linfit.validation import (
     check_batch_size,
     check_epochs,
@@ -186,7 +189,7 @@ def save_weights_atomically(model: keras.Model, path: str | os.PathLike[str]) ->
     os.close(handle)
     try:
         model.save_weights(temporary, overwrite=True)
-        os.chmod(temporary, default_mode())  # mkstemp made it private; a save is not
+        os.chmod(temporary, mode_for(path))  # mkstemp made it private; open() would not
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
