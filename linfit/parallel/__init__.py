@@ -5,12 +5,13 @@
   shards wrong;
 * [`linfit.parallel.multiworker`][]: a launcher that runs the same training on
   several local worker processes with ``MultiWorkerMirroredStrategy``
-  (``python -m linfit.multiworker``).
+  (``python -m linfit.multiworker``), kept off the network where Linux allows;
+* [`linfit.parallel.workers`][]: the supervisor and worker processes it starts.
 
 The work itself is the ``"distributed"`` engine, [`linfit.engines.distributed`][].
 """
 
 from linfit._imports import lazy_submodules
 
-__all__ = ["mirrored", "multiworker"]
+__all__ = ["mirrored", "multiworker", "workers"]
 __getattr__ = lazy_submodules(__name__, tuple(__all__))

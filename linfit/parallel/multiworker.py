@@ -1,98 +1,75 @@
 """Run the training on several worker processes with MultiWorkerMirroredStrategy.
 
 ``python -m linfit.multiworker --workers 2 --epochs 10`` (or
-[`run`][linfit.parallel.multiworker.run])
-starts the workers on this machine, each with its own ``TF_CONFIG`` naming
-every worker's ``127.0.0.1`` port (chosen free at run time), waits for them
-and prints the History the chief wrote. The same worker code runs unchanged on
-several hosts when ``TF_CONFIG`` lists their addresses instead.
+[`run`][linfit.parallel.multiworker.run]) starts the workers on this machine, each
+with its own ``TF_CONFIG`` naming every worker's ``127.0.0.1`` port (chosen free at
+run time), waits for them and returns the History the chief wrote, which equals the
+single-device run within the rounding bound. The same worker code runs unchanged on
+several hosts when ``TF_CONFIG`` lists their addresses instead
+([`linfit.parallel.workers`][]).
 
-**Network exposure.** TensorFlow's gRPC server listens on *all* interfaces
-(its address is hard-coded as ``0.0.0.0:PORT`` in TensorFlow's
-``grpc_server_lib.cc``; nothing in ``TF_CONFIG`` or the server options binds
-it to 127.0.0.1), and TensorFlow's distributed runtime has no authentication:
-anyone who can reach the ports can run operations in the workers. The
-launcher says so on stderr when it starts. Run it only on a trusted machine
-or network (or behind a firewall that closes the ports).
+**Network exposure.** TensorFlow's gRPC server listens on *all* interfaces (its
+address is hard-coded as ``0.0.0.0:PORT`` in TensorFlow's ``grpc_server_lib.cc``)
+and its distributed runtime has no authentication: anyone who can reach the ports can
+run operations in the workers. So on Linux the launcher starts the workers in a
+network namespace of their own that has only loopback (``unshare --user
+--map-root-user --net``, which needs no root): nothing outside can reach them. Where
+that is impossible (no ``unshare``, user namespaces disabled, not Linux) it says
+plainly on stderr that the ports are open on every interface.
 
-**Liveness, not a deadline.** The launcher polls every worker. A worker that
-exits with an error stops the run at once, with the end of its log. A worker
-that stays alive but makes no progress (no new epoch for ``stall_timeout``
-seconds; the first epoch gets ``startup_timeout``, which covers importing
-TensorFlow and connecting) is declared stuck. Either way the other workers are
-killed and a [`LinfitError`][linfit.errors.LinfitError] names the worker; a long,
-healthy run is never cut short.
-
-Why there is no timeout on the collective operations: with one set
-(``CommunicationOptions(timeout_seconds=...)``), TensorFlow 2.21 starts a
-thread per collective that sleeps for the whole timeout, so a fast run piles up
-threads (measured here: about 600 a second per worker, 9000 after half a
-minute, until the process cannot start more and aborts). Without it the count
-stays flat (about 110 per worker), and the launcher's liveness check does the
-timeout's job.
+**Liveness, not a deadline.** The supervisor polls every worker. A worker that exits
+with an error stops the run at once, with the end of its log. A worker that stays
+alive but makes no progress (no new epoch for ``stall_timeout`` seconds; the first
+epoch gets ``startup_timeout``, which covers importing TensorFlow and connecting) is
+declared stuck. Either way the other workers are killed and a
+[`LinfitError`][linfit.errors.LinfitError] names the worker; a long, healthy run is
+never cut short. (There is no timeout on the collective operations: with one set,
+TensorFlow 2.21 starts a thread per collective that sleeps for the whole timeout,
+some 600 a second per worker, until the process can start no more.)
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import re
-import signal
-import socket
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from linfit.errors import LinfitError
+from linfit.errors import DivergenceError, InputValueError, LinfitError
 from linfit.history import History
 
-__all__ = ["HEARTBEAT_SECONDS", "free_ports", "run"]
+__all__ = ["EXPOSURE_NOTE", "MAX_WORKERS", "isolation_available", "run"]
 
-HEARTBEAT_SECONDS = 0.5
-"""How often a worker writes its progress (epochs done, threads in use)."""
+MAX_WORKERS = 64
+"""The most worker processes one run starts."""
 
 EXPOSURE_NOTE = (
-    "linfit: note: TensorFlow's workers listen on all network interfaces (0.0.0.0) and its "
-    "distributed runtime has no authentication; run this only on a trusted machine or network"
+    "linfit: note: the workers run without network isolation here, so TensorFlow's "
+    "servers listen on all network interfaces (0.0.0.0) with no authentication; "
+    "run this only on a trusted machine or network"
 )
 
-
-def free_ports(count: int) -> list[int]:
-    """Ports on 127.0.0.1 that were free a moment ago (the OS picks them)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+ISOLATE = ("unshare", "--user", "--map-root-user", "--net")
 
 
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-    for process in processes:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-
-
-def _heartbeat(path: Path) -> dict[str, Any] | None:
-    try:
-        return dict(json.loads(path.read_text()))
-    except (OSError, ValueError):
-        return None  # not written yet, or being replaced
+@cache
+def isolation_available() -> bool:
+    """Whether the workers can run in a network namespace with only loopback (Linux)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        [*ISOLATE, "true"], capture_output=True, timeout=30, check=False
+    )
+    return probe.returncode == 0
 
 
 def run(
@@ -107,6 +84,7 @@ def run(
     workers: int = 2,
     stall_timeout: float = 120.0,
     startup_timeout: float = 300.0,
+    on_divergence: str = "raise",
 ) -> History:
     """Train on ``workers`` local processes; return the chief's History.
 
@@ -118,12 +96,17 @@ def run(
         w: Initial slope.
         b: Initial intercept.
         batch_size: Global batch size (``None``: full batch).
-        workers: Number of worker processes (one replica each).
+        workers: Number of worker processes (one replica each), 1 to 64.
         stall_timeout: Seconds a worker may go without finishing an epoch
             before it is declared stuck.
         startup_timeout: Seconds a worker may take to finish its first epoch.
+        on_divergence: ``"raise"`` or ``"continue"``, as for
+            [`linfit.train`][linfit.loop.train].
 
     Raises:
+        InputTypeError: If an argument has the wrong type.
+        InputValueError: If an argument has a value that cannot be used.
+        DivergenceError: If the run diverges and ``on_divergence="raise"``.
         LinfitError: If a worker fails or gets stuck.
     """
     return _launch(
@@ -137,228 +120,173 @@ def run(
         workers=workers,
         stall_timeout=stall_timeout,
         startup_timeout=startup_timeout,
+        on_divergence=on_divergence,
     )
+
+
+def _settings(
+    x: Any, y: Any, **given: Any
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """The run's data and settings, checked as [`linfit.train`][linfit.loop.train] checks."""
+    from linfit import validation
+
+    x, y, _ = validation.check_training_data(x, y)
+    settings = {
+        "epochs": validation.check_epochs(given["epochs"]),
+        "learning_rate": validation.check_learning_rate(given["learning_rate"]),
+        "w": validation.check_float32_scalar(given["w"], "w"),
+        "b": validation.check_float32_scalar(given["b"], "b"),
+        "batch_size": validation.check_batch_size(given["batch_size"], len(x)),
+        "workers": validation.check_integer(
+            given["workers"], "workers", 1, MAX_WORKERS
+        ),
+        "on_divergence": validation.check_on_divergence(given["on_divergence"]),
+    }
+    for name in ("stall_timeout", "startup_timeout"):
+        seconds = validation.check_finite_scalar(given[name], name)
+        if seconds <= 0:
+            raise InputValueError(f"{name} must be > 0 seconds, got {seconds:g}")
+        settings[name] = seconds
+    return x, y, settings
 
 
 def _launch(
     x: Any,
     y: Any,
     *,
-    epochs: int,
-    learning_rate: float,
-    w: float,
-    b: float,
-    batch_size: int | None,
-    workers: int,
-    stall_timeout: float,
-    startup_timeout: float,
-    fail_worker_after_epochs: dict[int, int] | None = None,
+    faults: dict[str, dict[int, int]] | None = None,
     diagnostics: dict[str, Any] | None = None,
+    on_started: Callable[[list[str]], None] | None = None,
+    isolate: bool | None = None,
+    **given: Any,
 ) -> History:
-    """[`run`][linfit.parallel.multiworker.run], with two hooks for the tests.
+    """[`run`][linfit.parallel.multiworker.run], with hooks for the tests.
 
-    ``fail_worker_after_epochs={index: k}`` makes worker ``index`` exit with
-    status 3 after ``k`` epochs; ``diagnostics``, if given, is filled with
-    ``{"max_threads": [...]}``, the most threads each worker had at any heartbeat.
+    ``faults={"fail": {i: k}}`` makes worker ``i`` exit with status 3 after ``k``
+    epochs, ``{"stall": {i: k}}`` makes it stop making progress; ``diagnostics`` is
+    filled with ``{"max_threads": [...], "isolated": bool}``; ``on_started`` is called
+    with the workers' addresses once they are chosen; ``isolate`` overrides
+    [`isolation_available`][linfit.parallel.multiworker.isolation_available].
     """
-    from linfit.validation import as_data, check_epochs, check_learning_rate
-
-    x, y = as_data(x, y)
-    epochs, learning_rate = check_epochs(epochs), check_learning_rate(learning_rate)
-    print(EXPOSURE_NOTE, file=sys.stderr, flush=True)
+    x, y, settings = _settings(x, y, **given)
+    settings["faults"] = {
+        kind: {str(index): k for index, k in which.items()}
+        for kind, which in (faults or {}).items()
+    }
+    isolated = isolation_available() if isolate is None else isolate
+    if not isolated:
+        print(EXPOSURE_NOTE, file=sys.stderr, flush=True)
+    role = "supervise-isolated" if isolated else "supervise"
+    command = [sys.executable, "-m", "linfit.parallel.workers", role]
     with tempfile.TemporaryDirectory(prefix="linfit-multiworker-") as folder:
         work = Path(folder)
         np.save(work / "x.npy", x)
         np.save(work / "y.npy", y)
-        settings = {
-            "epochs": epochs,
-            "learning_rate": learning_rate,
-            "w": w,
-            "b": b,
-            "batch_size": batch_size or len(x),
-        }
         (work / "settings.json").write_text(json.dumps(settings))
-        addresses = [f"127.0.0.1:{port}" for port in free_ports(workers)]
-        processes: list[subprocess.Popen[bytes]] = []
-        logs = []
-        threads = [0] * workers
-        try:
-            for index in range(workers):
-                env = dict(os.environ)
-                env["TF_CONFIG"] = json.dumps(
-                    {
-                        "cluster": {"worker": addresses},
-                        "task": {"type": "worker", "index": index},
-                    }
-                )
-                failing = (fail_worker_after_epochs or {}).get(index)
-                if failing is not None:
-                    env["LINFIT_FAIL_AFTER_EPOCHS"] = str(failing)
-                log = open(work / f"worker{index}.log", "wb")  # noqa: SIM115
-                logs.append(log)
-                processes.append(
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "linfit.parallel.multiworker",
-                            "--worker",
-                            str(work),
-                        ],
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
-                    )
-                )
-            progress = [
-                (-1, time.monotonic())
-            ] * workers  # (epochs done, when it last changed)
-            while any(process.poll() is None for process in processes):
-                now = time.monotonic()
-                for index, process in enumerate(processes):
-                    if process.poll() not in (None, 0):
-                        raise LinfitError(
-                            f"worker {index} failed with exit status {process.returncode}; "
-                            "the run was stopped. Its log ends with: "
-                            + _tail(work / f"worker{index}.log")
-                        )
-                    beat = _heartbeat(work / f"heartbeat{index}.json")
-                    done = -1 if beat is None else int(beat["epochs"])
-                    if beat is not None:
-                        threads[index] = max(threads[index], int(beat["threads"]))
-                    if done != progress[index][0]:
-                        progress[index] = (done, now)
-                    elif process.poll() is None:
-                        allowed = startup_timeout if done < 1 else stall_timeout
-                        if now - progress[index][1] > allowed:
-                            raise LinfitError(
-                                f"worker {index} made no progress for {allowed:g} s "
-                                f"(after {max(done, 0)} epochs); it is stuck, and the run "
-                                "was stopped. Its log ends with: "
-                                + _tail(work / f"worker{index}.log")
-                            )
-                time.sleep(0.1)
-            for index, process in enumerate(processes):
-                if process.returncode != 0:
-                    raise LinfitError(
-                        f"worker {index} failed with exit status {process.returncode}: "
-                        + _tail(work / f"worker{index}.log")
-                    )
-            columns = json.loads((work / "history.json").read_text())
-            for index in range(workers):
-                beat = _heartbeat(work / f"heartbeat{index}.json")
-                if beat is not None:
-                    threads[index] = max(threads[index], int(beat["threads"]))
-            if diagnostics is not None:
-                diagnostics["max_threads"] = threads
-            return History.from_rows(
-                columns["w"], columns["b"], columns["loss"], dtype="float32"
-            )
-        finally:
-            _stop(processes)
-            for log in logs:
-                log.close()
+        prefix = list(ISOLATE) if isolated else []
+        with subprocess.Popen(
+            [*prefix, *command, folder], start_new_session=True
+        ) as supervisor:
+            try:
+                _wait(supervisor, work, on_started)
+            except BaseException:
+                supervisor.terminate()  # its workers go with it
+                supervisor.wait(timeout=60)
+                raise
+        result = json.loads((work / "result.json").read_text())
+    if "error" in result:
+        raise LinfitError(result["error"])
+    if diagnostics is not None:
+        diagnostics.update(max_threads=result["threads"], isolated=isolated)
+    columns = result["history"]
+    history = History.from_rows(columns["w"], columns["b"], columns["loss"])
+    if columns["diverged"] is not None:
+        from linfit.reference import stable_learning_rate
+
+        batch = settings["batch_size"]
+        raise DivergenceError(
+            columns["diverged"]["epoch"],
+            columns["diverged"]["loss"],
+            settings["learning_rate"],
+            stable_learning_rate(x),
+            history,
+            batch if batch < len(x) else None,
+        )
+    return history
 
 
-def _tail(path: Path, lines: int = 3) -> str:
-    text = path.read_text(errors="replace").strip().splitlines()
-    return " | ".join(text[-lines:]) if text else "(empty)"
+def _wait(
+    supervisor: subprocess.Popen[bytes],
+    work: Path,
+    on_started: Callable[[list[str]], None] | None,
+) -> None:
+    started = False
+    while supervisor.poll() is None:
+        if not started and on_started is not None and (work / "cluster.json").exists():
+            started = True
+            on_started(json.loads((work / "cluster.json").read_text())["workers"])
+        time.sleep(0.05)
+    if not (work / "result.json").exists():
+        raise LinfitError(
+            f"the workers' supervisor ended with exit status {supervisor.returncode} "
+            "and no result"
+        )
 
 
-def _threads() -> int:
-    """The number of threads of this process (all of them, TensorFlow's native ones too)."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return 0
-    match = re.search(r"^Threads:\s+(\d+)", status, re.MULTILINE)
-    return int(match.group(1)) if match else 0
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line, as the ``linfit`` command gives them."""
 
-
-def _worker(folder: Path) -> None:
-    """One worker: build the strategy from TF_CONFIG, train, and (chief) write the History."""
-    from linfit._tensorflow import tf
-    from linfit.engines.distributed import distributed_rows
-    from linfit.files.atomic import write_atomically
-
-    index = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
-    beat = folder / f"heartbeat{index}.json"
-    strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    settings = json.loads((folder / "settings.json").read_text())
-    x, y = np.load(folder / "x.npy"), np.load(folder / "y.npy")
-    fail_after = os.environ.get("LINFIT_FAIL_AFTER_EPOCHS")
-    epochs = int(fail_after) if fail_after is not None else settings["epochs"]
-    rows = distributed_rows(
-        strategy,
-        settings["w"],
-        settings["b"],
-        x,
-        y,
-        epochs=epochs,
-        learning_rate=settings["learning_rate"],
-        batch_size=settings["batch_size"],
-    )
-    ws, bs, losses = [], [], []
-    last = 0.0
-    for row in rows:
-        ws.append(row[0])
-        bs.append(row[1])
-        losses.append(row[2])
-        if time.monotonic() - last > HEARTBEAT_SECONDS:
-            last = time.monotonic()
-            progress = {"epochs": len(ws), "threads": _threads()}
-            write_atomically(beat, json.dumps(progress).encode())
-    write_atomically(
-        beat, json.dumps({"epochs": len(ws), "threads": _threads()}).encode()
-    )
-    if fail_after is not None:  # fault injection: train a little, then die abruptly
-        os._exit(3)
-    if index == 0:
-        document = {"w": ws, "b": bs, "loss": losses}
-        write_atomically(folder / "history.json", json.dumps(document).encode())
+    def error(self, message: str) -> Any:
+        self.exit(2, f"linfit: error: {message} (see '{self.prog} --help')\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m linfit.multiworker``: run the example, or act as one worker."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--learning-rate", type=float, default=0.1)
-    parser.add_argument("--points", type=int, default=1001)
+    """``python -m linfit.multiworker``: the example on local worker processes."""
+    defaults = argparse.ArgumentDefaultsHelpFormatter
+    parser = _Parser(
+        prog="python -m linfit.multiworker",
+        description="Train y = W·x + b on several local worker processes with "
+        "tf.distribute's MultiWorkerMirroredStrategy, print the History and its "
+        "distance from the same run on one device.",
+        formatter_class=defaults,
+    )
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--epochs", type=int, default=10, help="epochs to train")
+    parser.add_argument("--learning-rate", type=float, default=0.1, help="step size")
     parser.add_argument(
-        "--stall-timeout", type=float, default=120.0, help="seconds without a new epoch"
+        "--points", type=int, default=1001, help="synthesized points (seed 0)"
+    )
+    parser.add_argument(
+        "--stall-timeout",
+        type=float,
+        default=120.0,
+        help="seconds a worker may go without a new epoch before it is declared stuck",
+    )
+    parser.add_argument(
+        "--startup-timeout",
+        type=float,
+        default=300.0,
+        help="seconds a worker may take to start and finish its first epoch",
     )
     arguments = parser.parse_args(argv)
-    if arguments.worker is not None:
-        _worker(arguments.worker)
-        return 0
     try:
         import linfit
 
-        if not 1 <= arguments.workers <= 64:
-            raise LinfitError(
-                f"--workers must be between 1 and 64, got {arguments.workers}"
-            )
-        x, y = linfit.synthesize(n=arguments.points, seed=0)
+        x, y = (t.numpy() for t in linfit.synthesize(n=arguments.points, seed=0))
+        settings = {
+            "epochs": arguments.epochs,
+            "learning_rate": arguments.learning_rate,
+        }
         history = run(
-            x.numpy(),
-            y.numpy(),
-            epochs=arguments.epochs,
-            learning_rate=arguments.learning_rate,
-            workers=arguments.workers,
-            stall_timeout=arguments.stall_timeout,
-        )
-        print("\n".join(history.lines()))
-        single = linfit.train(
-            linfit.LinearModel(),
             x,
             y,
-            epochs=arguments.epochs,
-            learning_rate=arguments.learning_rate,
-            mode="moments",
+            workers=arguments.workers,
+            stall_timeout=arguments.stall_timeout,
+            startup_timeout=arguments.startup_timeout,
+            **settings,
         )
+        print("\n".join(history.lines()))
+        single = linfit.train(linfit.LinearModel(), x, y, mode="moments", **settings)
         gap = float(np.max(np.hypot(history.w - single.w, history.b - single.b)))
         print(f"\nlargest distance from the single-device run: {gap:.3g}")
     except LinfitError as error:
