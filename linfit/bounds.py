@@ -32,7 +32,9 @@ from linfit.validation import (
     check_batch_size,
     check_epochs,
     check_finite_scalar,
+    check_float32_scalar,
     check_learning_rate,
+    check_pair,
 )
 
 __all__ = [
@@ -52,14 +54,11 @@ UNIT_ROUNDOFF = 2.0**-24
 """Unit roundoff ``u`` of float32 (round to nearest)."""
 
 ROUNDINGS_PER_TERM = 8
-"""Roundings allowed per term on top of the ``n − 1`` of the sum.
-
-Counted for the worst formulation linfit uses, the tape's backward pass:
-3 for the residual ``w·x + b − y``, 1 for the reciprocal ``1/n``, 1 for
-``(1/n)·2r``, 1 for the product with ``x``, 1 for the final division or
-scaling, plus 1 to spare. The analytic formula needs 5; the loss needs 7
-(3 + 2 for squaring a perturbed residual + 1 division + 1 to spare).
-"""
+"""Roundings allowed per term on top of the ``n − 1`` of the sum, counted for the
+worst formulation linfit uses, the tape's backward pass: 3 for the residual
+``w·x + b − y``, 1 for ``1/n``, 1 for ``(1/n)·2r``, 1 for the product with ``x``, 1 for
+the final scaling, and 1 to spare. The analytic formula needs 5; the loss 7 (3, 2 for
+squaring a perturbed residual, 1 division, 1 to spare)."""
 
 
 MOMENTS_ROUNDINGS = 16
@@ -86,11 +85,10 @@ shows.
 """
 
 SMALLEST_NORMAL = 2.0**-126
-"""Smallest normal float32, ``η``. TensorFlow's CPU kernels flush subnormal
-results to zero, so besides the relative error ``u`` every operation may add
-an absolute error up to ``η`` (underflow). This matters only for data of
-magnitude ~1e-19 and below, where products fall under ``η``; the bounds carry
-an underflow term ``(8 + 1)·η`` per term summed so that they stay true there."""
+"""Smallest normal float32, ``η``. TensorFlow's CPU kernels flush subnormal results
+to zero, so every operation may also add an absolute error up to ``η``. That matters
+only for data of magnitude ~1e-19 and below; the bounds carry an underflow term
+``(8 + 1)·η`` per term summed so that they stay true there."""
 
 
 Precision = Literal["float32", "float64"]
@@ -111,15 +109,15 @@ def _constants(precision: Precision) -> tuple[float, float]:
 
 
 def _data(x: Any, y: Any, **scalars: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``x``, ``y`` as float64 vectors and the scalars finite, checked as ``train`` checks."""
+    """``x``, ``y`` as float64 vectors and the scalars finite in float32.
+
+    Checked as ``train`` checks them: the bounds are for float32 arithmetic on
+    float32 data (the float64 bounds take that data too).
+    """
     for name, value in scalars.items():
-        check_finite_scalar(value, name)
+        check_float32_scalar(value, name)
     x, y = as_float_data(x, y)
     return x.astype(np.float64), y.astype(np.float64)
-
-
-def _moments_gamma(n: int) -> float:
-    return gamma(n + MOMENTS_ROUNDINGS, 2.0**-53)
 
 
 def gamma(k: float, unit_roundoff: float = UNIT_ROUNDOFF) -> float:
@@ -163,7 +161,7 @@ def loss_error_bound(
     unit, smallest = _constants(precision)
     underflow = (ROUNDINGS_PER_TERM + 2) * smallest
     mean_square = float(np.mean(magnitudes**2))
-    moments_term = _moments_gamma(n) * (
+    moments_term = gamma(n + MOMENTS_ROUNDINGS, 2.0**-53) * (
         12.0 * mean_square + 24.0 * float(np.mean(magnitudes)) ** 2
     )
     return gamma(n + ROUNDINGS_PER_TERM, unit) * mean_square + underflow + moments_term
@@ -205,7 +203,7 @@ def _gradient_bound(
     underflow = per_term * np.array([np.sum(1.0 + np.abs(x)), float(x.size)])
     mean_abs_x, mean_m = float(np.mean(np.abs(x))), float(np.mean(magnitudes))
     moments_term = (
-        _moments_gamma(x.size)
+        gamma(x.size + MOMENTS_ROUNDINGS, 2.0**-53)
         * 8.0
         * np.array(
             [3.0 * np.mean(np.abs(x) * magnitudes) + 4.0 * mean_abs_x * mean_m, mean_m]
@@ -284,6 +282,7 @@ def descent_allowance(
         before: ``(w, b)`` before the step (float32 values).
         after: ``(w, b)`` after the step.
     """
+    before, after = check_pair(before, "before"), check_pair(after, "after")
     x, y = _data(x, y, learning_rate=learning_rate, w=before[0], b=before[1])
     _data(x, y, w=after[0], b=after[1])
     top_eigenvalue = float(np.linalg.eigvalsh(reference.hessian(x))[-1])

@@ -35,7 +35,9 @@ import numpy as np
 
 from linfit._tensorflow import tf
 from linfit.errors import InputValueError
+from linfit.loss import as_tensors
 from linfit.validation import (
+    check_batch_size,
     check_epochs,
     check_finite_scalar,
     check_integer,
@@ -83,14 +85,7 @@ def synthesize(
         >>> x.numpy().tolist()
         [-2.0, -0.6666666269302368, 0.6666667461395264, 2.0]
     """
-    if (
-        isinstance(n, bool)
-        or not isinstance(n, (int, np.integer))
-        or not 1 <= n <= MAX_POINTS
-    ):
-        raise InputValueError(
-            f"n must be an integer from 1 to {MAX_POINTS:,}, got {n!r}"
-        )
+    n = check_integer(n, "n", 1, MAX_POINTS)
     seed = check_seed(seed)
     true_w = check_finite_scalar(true_w, "true_w")
     true_b = check_finite_scalar(true_b, "true_b")
@@ -119,7 +114,14 @@ def synthesize(
 
 
 def permutation(n: int, shuffle_seed: int, epoch: int) -> tf.Tensor:
-    """The visiting order of ``epoch``: an int64 permutation of ``range(n)``."""
+    """The visiting order of ``epoch``: an int64 permutation of ``range(n)``.
+
+    Raises:
+        InputTypeError, InputValueError: For arguments ``train`` would refuse.
+    """
+    n = check_integer(n, "n", 1, MAX_POINTS)
+    shuffle_seed = check_seed(shuffle_seed, "shuffle_seed")
+    epoch = check_epochs(epoch, "epoch")
     keys = tf.random.stateless_uniform(
         [n],
         seed=[int(shuffle_seed), int(epoch)],
@@ -150,7 +152,12 @@ def shuffled_batches(
         batch_size: Points per batch (the last batch may be shorter).
         shuffle_seed: The run's shuffle seed.
         epoch: 0-based epoch number.
+
+    Raises:
+        InputTypeError, InputValueError: For arguments ``train`` would refuse.
     """
+    x, y = as_tensors(x, y)
+    batch_size = check_batch_size(batch_size, int(x.shape[0]))
     return [
         (x_batch, y_batch, index.numpy())
         for x_batch, y_batch, index in _dataset(x, y, batch_size, shuffle_seed, epoch)

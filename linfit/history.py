@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from linfit.errors import InputTypeError, InputValueError
+from linfit.validation import check_epochs, check_real
 
 __all__ = ["History", "format_row"]
 
@@ -28,7 +29,14 @@ def format_row(epoch: int, w: float, b: float, loss: float) -> str:
     Examples:
         >>> format_row(0, 5.0, 0.0, 10.301712)
         'Epoch  0: W=5.00 b=0.00, loss=10.30171'
+
+    Raises:
+        InputTypeError, InputValueError: If ``epoch`` is not an integer ``>= 0`` or a
+            value is not a real number (NaN and infinity are: a diverged run has them).
     """
+    check_epochs(epoch, "epoch")
+    for name, value in (("w", w), ("b", b), ("loss", loss)):
+        check_real(value, name)
     return f"Epoch {epoch:2d}: W={w:1.2f} b={b:1.2f}, loss={loss:2.5f}"
 
 
@@ -77,13 +85,20 @@ class History:
             loss: Losses.
             dtype: NumPy dtype of the float columns.
         """
-        w_array = np.asarray(w, dtype=dtype)
-        return cls(
-            epoch=np.arange(len(w_array), dtype=np.int64),
-            w=w_array,
-            b=np.asarray(b, dtype=dtype),
-            loss=np.asarray(loss, dtype=dtype),
-        )
+        if dtype not in (np.float32, np.float64, "float32", "float64"):
+            raise InputValueError(f"dtype must be float32 or float64, got {dtype!r}")
+        columns = {}
+        for name, values in (("w", w), ("b", b), ("loss", loss)):
+            array = np.asarray(values)
+            if array.dtype.kind not in "biuf" or array.ndim != 1:
+                raise InputTypeError(
+                    f"History {name} must be a sequence of real numbers, got "
+                    f"{type(values).__name__} of {array.dtype} with shape {array.shape}"
+                )
+            with np.errstate(over="ignore"):  # a diverged run may not fit float32
+                columns[name] = array.astype(dtype)
+        epochs = np.arange(len(columns["w"]), dtype=np.int64)
+        return cls(epoch=epochs, **columns)
 
     def __len__(self) -> int:
         return len(self.epoch)

@@ -19,7 +19,7 @@ from typing import Any
 
 from linfit._tensorflow import tf
 from linfit.errors import InputTypeError, InputValueError
-from linfit.validation import as_data
+from linfit.validation import as_data, check_float32_scalar
 
 __all__ = ["as_tensors", "l2_gradient", "l2_loss"]
 
@@ -55,6 +55,7 @@ def l2_gradient(
         ``(dL/dw, dL/db)`` as float32 scalar tensors.
     """
     x, y = as_tensors(x, y)
+    w, b = (_scalar(value, name) for name, value in (("w", w), ("b", b)))
     residual = w * x + b - y
     return 2.0 * tf.reduce_mean(residual * x), 2.0 * tf.reduce_mean(residual)
 
@@ -90,3 +91,12 @@ def as_tensors(
             "would broadcast to an (N, N) matrix"
         )
     return first, second
+
+
+def _scalar(value: Any, name: str) -> Any:
+    """A float32 scalar tensor or variable as it is; a number checked and converted."""
+    if tf.is_tensor(value) or isinstance(value, tf.Variable):
+        if value.dtype != tf.float32 or value.shape.rank != 0:
+            raise InputTypeError(f"{name} must be a float32 scalar, got {value!r}")
+        return value
+    return tf.constant(check_float32_scalar(value, name), tf.float32)

@@ -175,7 +175,14 @@ def moments(x: np.ndarray, y: np.ndarray) -> Moments:
     Returns:
         The [`Moments`][linfit.moments.Moments]; not [`finite`][linfit.moments.Moments.finite]
         if any value is not.
+
+    Raises:
+        InputTypeError, InputValueError: For data ``train`` would refuse, but for
+            values that are not finite: the moments say so.
     """
+    from linfit.validation import as_data
+
+    x, y = as_data(x, y, check_finite=False)
     n = x.size
     result = _finish(n, (0.0, 0.0), _sums(x, y, (0.0, 0.0)))
     if result.finite and (
@@ -204,7 +211,15 @@ def batch_moments(
         batch_size: Points per batch.
         shift: Subtracted from ``x`` and ``y`` before squaring; the full data's
             means ([`moments`][linfit.moments.moments]) are ideal.
+
+    Raises:
+        InputTypeError, InputValueError: For arguments ``train`` would refuse.
     """
+    from linfit.validation import as_data, check_batch_size, check_pair
+
+    x, y = as_data(x, y)
+    batch_size = check_batch_size(batch_size, x.size)
+    shift = check_pair(shift, "shift")
     n = x.size
     per_group = max(1, BLOCK // batch_size) * batch_size
     result: list[Moments] = []

@@ -28,6 +28,7 @@ from linfit.validation import (
     check_batch_size,
     check_epochs,
     check_finite_scalar,
+    check_float32_scalar,
     check_integer,
     check_learning_rate,
 )
@@ -76,14 +77,23 @@ def gradient(w: Any, b: Any, x: Any, y: Any) -> tuple[Any, Any]:
 def step(w: Any, b: Any, x: Any, y: Any, learning_rate: Any) -> tuple[Any, Any]:
     """One gradient-descent step; returns the new ``(w, b)`` (arguments checked alike)."""
     x, y = _checked(w, b, x, y)
-    check_finite_scalar(learning_rate, "learning_rate")
+    _scalars(x.dtype, learning_rate=learning_rate)
     return _step(w, b, x, y, learning_rate)
 
 
 def _checked(w: Any, b: Any, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    check_finite_scalar(w, "w")
-    check_finite_scalar(b, "b")
-    return as_float_data(x, y)
+    x, y = as_float_data(x, y)
+    _scalars(x.dtype, w=w, b=b)
+    return x, y
+
+
+def _scalars(dtype: np.dtype[Any], **values: Any) -> None:
+    """Each value finite in ``dtype`` (the data's precision), or refused by name."""
+    for name, value in values.items():
+        if dtype == np.float32:
+            check_float32_scalar(value, name)
+        else:
+            check_finite_scalar(value, name)
 
 
 # The formulas themselves, for data already checked (the loops below call them).

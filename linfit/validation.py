@@ -29,7 +29,6 @@ from typing import Any, Literal
 import numpy as np
 
 from linfit.errors import InputTypeError, InputValueError
-from linfit.moments import Moments, moments
 
 __all__ = [
     "MAX_EPOCHS",
@@ -47,9 +46,10 @@ __all__ = [
     "check_integer",
     "check_learning_rate",
     "check_on_divergence",
+    "check_pair",
+    "check_real",
     "check_seed",
     "check_shuffle_seed",
-    "check_training_data",
 ]
 
 OnDivergence = Literal["raise", "continue"]
@@ -221,22 +221,18 @@ def as_float_data(
     return as_data(x, y, dtype=np.float64, names=names)
 
 
-def check_training_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray, Moments]:
-    """Convert and check ``x`` and ``y`` for training, and compute their moments.
+def check_real(value: Any, name: str) -> None:
+    """Refuse ``value`` unless it is a real number (NaN and infinity are; bools are not).
 
-    The moments ([`linfit.moments`][]) are finite exactly when every value is,
-    so one pass over the data both computes them and proves it finite; only when
-    it is not does a second pass find the first bad value to name.
-
-    Returns:
-        ``(x, y, moments)``: float32 ``(N,)`` arrays and their moments.
+    Raises:
+        InputTypeError: If ``value`` is not a real number.
     """
-    x_data, y_data = as_data(x, y, check_finite=False)
-    result = moments(x_data, y_data)
-    if not result.finite:
-        check_all_finite(x_data, "x", x)
-        check_all_finite(y_data, "y", y)
-    return x_data, y_data, result
+    if isinstance(value, bool) or not isinstance(
+        value, (Real, np.floating, np.integer)
+    ):
+        raise InputTypeError(
+            f"{name} must be a real number, got {type(value).__name__}"
+        )
 
 
 def check_finite_scalar(value: Any, name: str) -> float:
@@ -246,12 +242,7 @@ def check_finite_scalar(value: Any, name: str) -> float:
         InputTypeError: If ``value`` is not a real number.
         InputValueError: If it is NaN, infinite, or an integer beyond float64.
     """
-    if isinstance(value, bool) or not isinstance(
-        value, (Real, np.floating, np.integer)
-    ):
-        raise InputTypeError(
-            f"{name} must be a real number, got {type(value).__name__}"
-        )
+    check_real(value, name)
     try:
         result = float(value)
     except OverflowError:
@@ -261,6 +252,21 @@ def check_finite_scalar(value: Any, name: str) -> float:
     if not math.isfinite(result):
         raise InputValueError(f"{name} must be finite, got {result}")
     return result
+
+
+def check_pair(value: Any, name: str) -> tuple[float, float]:
+    """Return ``value`` as ``(w, b)`` if it is a pair of finite real numbers.
+
+    Raises:
+        InputTypeError, InputValueError: Otherwise, naming ``name``.
+    """
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise InputTypeError(
+            f"{name} must be a pair (w, b), got {type(value).__name__}"
+        )
+    return check_finite_scalar(value[0], f"{name}[0]"), check_finite_scalar(
+        value[1], f"{name}[1]"
+    )
 
 
 def check_float32_scalar(value: Any, name: str) -> float:

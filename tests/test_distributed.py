@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -12,7 +10,6 @@ import pytest
 import linfit
 from linfit import bounds
 from linfit._tensorflow import tf
-from linfit.parallel import multiworker
 from linfit.parallel.mirrored import mean_of_replica_means, shards
 
 
@@ -21,14 +18,6 @@ def strategy():
     devices = [d.name for d in tf.config.list_logical_devices("CPU")]
     assert len(devices) == 2, "conftest configures two logical CPUs"
     return tf.distribute.MirroredStrategy(devices)
-
-
-def launch(x, y, **settings):
-    """``multiworker.run``'s defaults, through the launcher's test hooks."""
-    defaults = {"w": 5.0, "b": 0.0, "batch_size": None, "workers": 2}
-    defaults |= {"stall_timeout": 120.0, "startup_timeout": 300.0}
-    defaults |= {"on_divergence": "raise"}
-    return multiworker._launch(x, y, **(defaults | settings))
 
 
 @pytest.fixture(scope="module")
@@ -133,154 +122,28 @@ def test_strategy_refuses_shuffle(strategy, odd_data) -> None:
         )
 
 
-def test_hundreds_of_epochs_on_two_workers_keep_a_bounded_thread_count(
-    odd_data,
+@pytest.mark.parametrize("batch_size", [None, 100])
+@pytest.mark.parametrize("engine", [None, "auto", "distributed"])
+def test_a_model_made_in_the_strategy_scope_trains_as_one_made_outside(
+    strategy, odd_data, batch_size, engine
 ) -> None:
-    """400 epochs (1200 collectives per worker) keep each worker under 300 threads.
-
-    With a timeout on the collectives TensorFlow started a thread per
-    collective (about 600 a second per worker here), so a run of this length
-    would pass 300 threads within its first second of training, and the
-    workers aborted after some 3000 epochs; the run must also equal the
-    single-device one.
-    """
+    """TensorFlow's guide (and linfit's) create variables in ``strategy.scope()``:
+    then they are MirroredVariables, which train must read and write too."""
     x, y = odd_data
-    epochs = 400
-    diagnostics: dict = {}
-    history = launch(
-        x, y, epochs=epochs, learning_rate=0.1, workers=2, diagnostics=diagnostics
-    )
-    single = linfit.train(linfit.LinearModel(), x, y, epochs=epochs, learning_rate=0.1)
-    allowed = 2 * bounds.trajectory_error_bound(x, y, epochs=epochs, learning_rate=0.1)
-    assert np.all(np.hypot(single.w - history.w, single.b - history.b) <= allowed)
-    assert len(diagnostics["max_threads"]) == 2
-    assert 0 < max(diagnostics["max_threads"]) < 300
+    with strategy.scope():
+        inside = linfit.LinearModel()
+    assert type(inside.w).__name__ == "MirroredVariable"
+    settings = {"epochs": 5, "learning_rate": 0.1, "batch_size": batch_size}
+    history = linfit.train(inside, x, y, strategy=strategy, mode=engine, **settings)
+    outside = linfit.train(linfit.LinearModel(), x, y, strategy=strategy, **settings)
+    assert history.equals(outside)
+    assert inside.w.numpy() == history.w[-1] and inside.b.numpy() == history.b[-1]
 
+    def stop(epoch, w, b, loss):
+        if epoch == 2:
+            raise KeyboardInterrupt
 
-def test_a_worker_dying_mid_run_fails_clearly_without_hanging(odd_data) -> None:
-    x, y = odd_data
-    with pytest.raises(linfit.LinfitError, match="worker 1 failed with exit status 3"):
-        launch(
-            x,
-            y,
-            epochs=10_000,
-            learning_rate=0.01,
-            workers=2,
-            faults={"fail": {1: 2}},
-        )
-
-
-def test_a_stuck_worker_is_detected_by_liveness(odd_data) -> None:
-    """A worker alive but making no progress is stopped once its time is up."""
-    x, y = odd_data
-    with pytest.raises(linfit.LinfitError, match="worker 0 made no progress for 2 s"):
-        launch(
-            x,
-            y,
-            epochs=10_000,
-            learning_rate=0.01,
-            workers=2,
-            stall_timeout=2,
-            faults={"stall": {0: 3}},
-        )
-
-
-def test_a_diverging_run_stops_with_the_history_so_far(odd_data) -> None:
-    """Every worker sees the same all-reduced loss, so all stop at the same row."""
-    x, y = odd_data
-    with pytest.raises(linfit.DivergenceError) as info:
-        launch(x, y, epochs=400, learning_rate=100.0, workers=2)
-    error = info.value
-    with pytest.raises(linfit.DivergenceError) as single:
-        linfit.train(linfit.LinearModel(), x, y, epochs=400, learning_rate=100.0)
-    assert error.epoch == single.value.epoch and len(error.history) == error.epoch + 1
-    assert "above the stable bound 2/L" in str(error)
-
-
-@pytest.mark.parametrize(
-    ("settings", "fragment"),
-    [
-        ({"w": float("nan")}, "w must be finite"),
-        ({"learning_rate": -1.0}, "learning_rate must be > 0"),
-        ({"workers": 0}, "workers must be between 1 and 64"),
-        ({"workers": 2.5}, "workers must be an integer"),
-        ({"stall_timeout": 0}, "stall_timeout must be > 0"),
-        ({"batch_size": 5000}, "batch_size must be between 1"),
-        ({"on_divergence": "ignore"}, "on_divergence must be"),
-    ],
-)
-def test_a_run_that_cannot_start_is_refused_before_any_worker(
-    odd_data, settings, fragment
-) -> None:
-    x, y = odd_data
-    arguments = {"epochs": 3, "learning_rate": 0.1} | settings
-    with pytest.raises(linfit.LinfitError, match=fragment):
-        multiworker.run(x, y, **arguments)
-    with pytest.raises(linfit.InputValueError, match="x\\[1\\]"):
-        multiworker.run([1.0, float("nan")], [1.0, 2.0], epochs=1, learning_rate=0.1)
-
-
-@pytest.mark.skipif(
-    not multiworker.isolation_available(),
-    reason="needs Linux user and network namespaces (unshare --user --net)",
-)
-def test_the_workers_cannot_be_reached_from_outside_their_namespace(odd_data) -> None:
-    """Their servers listen on every interface, but inside a namespace with only lo."""
-    import socket
-
-    x, y = odd_data
-    refused = []
-
-    def try_to_connect(addresses):
-        for address in addresses:
-            host, port = address.rsplit(":", 1)
-            with socket.socket() as sock:
-                sock.settimeout(5)
-                refused.append(sock.connect_ex((host, int(port))) != 0)
-
-    diagnostics: dict = {}
-    launch(
-        x,
-        y,
-        epochs=200,
-        learning_rate=0.1,
-        on_started=try_to_connect,
-        diagnostics=diagnostics,
-    )
-    assert diagnostics["isolated"] and refused == [True, True]
-
-
-def test_without_isolation_the_launcher_says_the_ports_are_open(odd_data, capfd):
-    x, y = odd_data
-    launch(x, y, epochs=2, learning_rate=0.1, workers=1, isolate=False)
-    assert multiworker.EXPOSURE_NOTE in capfd.readouterr().err
-
-
-def test_python_m_linfit_multiworker_help_names_and_explains_every_option() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "linfit.multiworker", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    text = result.stdout
-    assert text.startswith("usage: python -m linfit.multiworker")
-    for option in ("--workers", "--epochs", "--learning-rate", "--points"):
-        assert option in text
-    assert text.count("(default:") == 6
-    bad = subprocess.run(
-        [sys.executable, "-m", "linfit.multiworker", "--workers", "many"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
-
-
-def test_free_ports_are_distinct_loopback_ports() -> None:
-    from linfit.parallel import workers
-
-    ports = workers.free_ports(3)
-    assert len(set(ports)) == 3 and all(1024 <= p < 65536 for p in ports)
+    with pytest.raises(linfit.TrainingInterrupted) as info:
+        linfit.train(inside, x, y, strategy=strategy, callback=stop, **settings)
+    last = info.value.history
+    assert inside.w.numpy() == last.w[-1] and inside.b.numpy() == last.b[-1]

@@ -895,7 +895,7 @@ def test_sigkill_during_saves_leaves_the_last_complete_checkpoint(tmp_path, dela
 
 def test_two_processes_saving_into_one_folder_never_mix(tmp_path) -> None:
     folder = tmp_path / "run"
-    first, second = saver(folder, 5.0, 40), saver(folder, -3.0, 40)
+    first, second = saver(folder, 5.0, 15), saver(folder, -3.0, 15)
     outputs = [p.communicate(timeout=300) for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0], outputs
     _, history = checkpoint.restore(folder)

@@ -40,7 +40,11 @@ def fit(arguments: argparse.Namespace) -> None:
 
         strategy = mirrored_strategy()
     mode = cast("Mode", arguments.mode)
-    model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
+    if strategy is None:
+        model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
+    else:
+        with strategy.scope():  # variables mirrored on every replica, as the guide says
+            model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
     history = linfit.train(
         model,
         x,

@@ -28,17 +28,24 @@ from linfit._tensorflow import tf
 from linfit.data import shuffled_batches
 from linfit.errors import InputTypeError
 from linfit.model import LinearModel, check_model
-from linfit.moments import Moments
+from linfit.moments import Moments, moments
 from linfit.reference import batch_slices
 from linfit.validation import (
+    as_data,
+    check_all_finite,
     check_batch_size,
     check_epochs,
     check_learning_rate,
     check_shuffle_seed,
-    check_training_data,
 )
 
-__all__ = ["Problem", "check_strategy", "read_scalar", "write_scalar"]
+__all__ = [
+    "Problem",
+    "check_strategy",
+    "check_training_data",
+    "read_scalar",
+    "write_scalar",
+]
 
 
 @dataclass
@@ -189,3 +196,21 @@ def check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
             f"{type(strategy).__name__}"
         )
     return strategy
+
+
+def check_training_data(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray, Moments]:
+    """Convert and check ``x`` and ``y`` for training, and compute their moments.
+
+    The moments ([`linfit.moments`][]) are finite exactly when every value is,
+    so one pass over the data both computes them and proves it finite; only when
+    it is not does a second pass find the first bad value to name.
+
+    Returns:
+        ``(x, y, moments)``: float32 ``(N,)`` arrays and their moments.
+    """
+    x_data, y_data = as_data(x, y, check_finite=False)
+    result = moments(x_data, y_data)
+    if not result.finite:
+        check_all_finite(x_data, "x", x)
+        check_all_finite(y_data, "y", y)
+    return x_data, y_data, result

@@ -29,10 +29,18 @@ def mean_of_replica_means(
 
     Equal to the full-batch gradient only when all shards have the same size.
     Returns ``(dL/dw, dL/db)`` in float64.
+
+    Raises:
+        InputTypeError, InputValueError: For arguments ``train`` would refuse, or a
+            number of replicas outside ``1 .. len(x)``.
     """
-    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    from linfit.validation import as_data, check_float32_scalar, check_integer
+
+    x64, y64 = as_data(x, y, dtype=np.float64)
+    w, b = check_float32_scalar(w, "w"), check_float32_scalar(b, "b")
+    replicas = check_integer(replicas, "replicas", 1, len(x64))
     parts = []
-    for piece in shards(len(x), replicas):
+    for piece in shards(len(x64), replicas):
         residual = w * x64[piece] + b - y64[piece]
         parts.append((2 * np.mean(residual * x64[piece]), 2 * np.mean(residual)))
     return tuple(np.mean(parts, axis=0))

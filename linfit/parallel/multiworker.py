@@ -129,8 +129,9 @@ def _settings(
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """The run's data and settings, checked as [`linfit.train`][linfit.loop.train] checks."""
     from linfit import validation
+    from linfit.engines.problem import check_training_data
 
-    x, y, _ = validation.check_training_data(x, y)
+    x, y, _ = check_training_data(x, y)
     settings = {
         "epochs": validation.check_epochs(given["epochs"]),
         "learning_rate": validation.check_learning_rate(given["learning_rate"]),

@@ -27,7 +27,7 @@ import linfit._tensorflow  # noqa: F401  first: it imports Keras quietly
 import keras
 import numpy as np
 
-from linfit.engines.problem import Problem
+from linfit.engines.problem import Problem, check_training_data
 from linfit.engines.recorder import Recorder
 from linfit.errors import InputTypeError, InputValueError
 from linfit.files.atomic import mode_for
@@ -36,7 +36,6 @@ from linfit.validation import (
     check_epochs,
     check_float32_scalar,
     check_learning_rate,
-    check_training_data,
 )
 
 __all__ = ["KerasLinearModel", "fit_keras", "save_weights_atomically"]
