@@ -132,6 +132,6 @@ def distributed(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Run `linfit demo`; arguments after `--` go to it (e.g. `-- --epochs 20`)."""
-    install(session)
+    """Run `linfit demo`; arguments after `--` go to it (e.g. `-- --plot figures/`)."""
+    install(session, extras="cpu,plots")  # the README's examples draw figures too
     session.run("linfit", "demo", *session.posargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -324,3 +325,33 @@ def test_fit_text_compares_with_least_squares_and_quiet_prints_one_line(
         main([*argv, "--quiet", "--json"])
     assert info.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_conformance_path_prints_the_installed_golden_vectors(capsys) -> None:
+    assert main(["conformance", "path"]) == 0
+    folder = Path(capsys.readouterr().out.strip())
+    assert (folder / "manifest.json").is_file() and list(folder.glob("*.npy"))
+
+
+def test_conformance_check_help_describes_the_results_file(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["conformance", "check", "--help"])
+    text = capsys.readouterr().out
+    for fragment in (
+        '"format": "linfit-conformance-results/v1"',
+        '"precision"',
+        "epochs + 1",
+    ):
+        assert fragment in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_the_demo_session_installs_what_the_readme_examples_use() -> None:
+    """The README runs `nox -s demo -- --epochs 30 --plot figures/`: plots need matplotlib."""
+    root = Path(__file__).resolve().parents[1]
+    assert (
+        "nox -s demo -- --epochs 30 --plot figures/" in (root / "README.md").read_text()
+    )
+    noxfile = (root / "noxfile.py").read_text()
+    demo = noxfile[noxfile.index("def demo(") :]
+    assert 'extras="cpu,plots"' in demo.split("session.run")[0]

@@ -97,7 +97,7 @@ def test_a_stuck_worker_is_detected_by_liveness(odd_data, capfd) -> None:
     # Worker 1 waits for worker 0 in every all-reduce, so it stops too; whichever
     # heartbeat is older names the worker.
     with pytest.raises(
-        linfit.LinfitError, match="worker [01] made no progress for 2 s"
+        linfit.LinfitError, match=r"worker [01] made no progress for 2 s"
     ):
         launch(
             x,

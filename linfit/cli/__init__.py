@@ -54,9 +54,15 @@ def _bench(arguments: argparse.Namespace) -> int:
 
 
 def _conformance(arguments: argparse.Namespace) -> int:
+    if arguments.action == "path":
+        from linfit.conformance.checker import GOLDEN
+
+        print(GOLDEN.resolve())
+        return 0
     if arguments.action != "check":
         print(
-            "linfit: error: say 'linfit conformance check RESULTS.json'",
+            "linfit: error: say 'linfit conformance check RESULTS.json' or "
+            "'linfit conformance path'",
             file=sys.stderr,
         )
         return EXIT_USAGE

@@ -39,6 +39,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"linfit: error: {message} (see '{self.prog} --help')\n")
 
 
+CHECK_DESCRIPTION = """\
+Compare the trajectories a port computed with linfit's golden vectors.
+
+RESULTS.json is one JSON object:
+
+  {"format": "linfit-conformance-results/v1",
+   "precision": "float32",    (or "float64": the port's arithmetic)
+   "cases": {"canonical": {"w": [...], "b": [...], "loss": [...]}, ...}}
+
+with one entry per case of the manifest (`linfit conformance path` prints the
+folder it is in). Each list holds epochs + 1 numbers: row k is the state after
+k epochs and the full-data loss there. A row passes when it lies within its
+rounding bound of the float64 trajectory (the docs' Porting chapter says how the
+bound is computed).
+
+Exit status: 0 when every case passes, 1 when a case fails, 2 on bad input."""
+
+
 def _columns(text: str) -> tuple[str | int, str | int]:
     from linfit.cli.fit import columns_option
 
@@ -174,12 +192,21 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", metavar="ACTION", parser_class=_Parser
     )
     check = actions.add_parser(
-        "check", help="compare a port's RESULTS.json with the golden cases"
+        "check",
+        help="compare a port's RESULTS.json with the golden cases",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=CHECK_DESCRIPTION,
     )
     check.add_argument("results", metavar="RESULTS.json", type=Path)
     check.add_argument(
         "--json",
         action="store_true",
         help="print the verdict as one JSON object (for a port's CI)",
+    )
+    actions.add_parser(
+        "path",
+        help="print the folder of the installed golden vectors (manifest.json, .npy)",
+        description="Print the folder that holds the golden vectors of this install: "
+        "manifest.json and the .npy files a port reads.",
     )
     return parser

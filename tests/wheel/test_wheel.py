@@ -59,10 +59,18 @@ def test_the_wheel_is_named_for_the_distribution_and_carries_its_data(wheel) -> 
     assert not [name for name in names if name.startswith(("tests/", "docs/"))]
 
 
-def test_with_tensorflow_the_wheel_runs_the_demo(wheel, tmp_path) -> None:
-    bin_ = fresh_venv(tmp_path / "venv", wheel, "[cpu]")
-    demo = run(str(bin_ / "linfit"), "demo", "--epochs", "2")
+def test_with_tensorflow_the_wheel_runs_the_demo_and_draws_its_figures(
+    wheel, tmp_path
+) -> None:
+    bin_ = fresh_venv(tmp_path / "venv", wheel, "[cpu,plots]")
+    figures = tmp_path / "figures"
+    demo = run(str(bin_ / "linfit"), "demo", "--epochs", "2", "--plot", str(figures))
     assert "Epoch  2:" in demo.stdout and demo.stderr == ""
+    assert sorted(p.name for p in figures.iterdir()) == [
+        "data.png",
+        "loss.png",
+        "parameters.png",
+    ]
     help_ = run(str(bin_ / "linfit"), "conformance", "--help")
     assert "RESULTS" in help_.stdout or "check" in help_.stdout
 
