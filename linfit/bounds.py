@@ -108,14 +108,16 @@ def _constants(precision: Precision) -> tuple[float, float]:
         ) from None
 
 
-def _data(x: Any, y: Any, **scalars: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``x``, ``y`` as float64 vectors and the scalars finite in float32.
+def _data(
+    x: Any, y: Any, precision: Precision = "float32", **scalars: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """``x``, ``y`` as float64 vectors and the scalars finite in ``precision``.
 
-    Checked as ``train`` checks them: the bounds are for float32 arithmetic on
-    float32 data (the float64 bounds take that data too).
+    Checked as ``train`` checks them: a float32 bound is for values float32 holds.
     """
+    check = check_float32_scalar if precision == "float32" else check_finite_scalar
     for name, value in scalars.items():
-        check_float32_scalar(value, name)
+        check(value, name)
     x, y = as_float_data(x, y)
     return x.astype(np.float64), y.astype(np.float64)
 
@@ -155,7 +157,7 @@ def loss_error_bound(
     underflow (see [`SMALLEST_NORMAL`][linfit.bounds.SMALLEST_NORMAL]). Plus the float64 term of the
     moments formulation ([`MOMENTS_ROUNDINGS`][linfit.bounds.MOMENTS_ROUNDINGS]).
     """
-    x, y = _data(x, y, w=w, b=b)
+    x, y = _data(x, y, precision, w=w, b=b)
     magnitudes = _magnitudes(w, b, x, y)
     n = magnitudes.size
     unit, smallest = _constants(precision)
@@ -179,7 +181,7 @@ def gradient_error_bound(
     (with the float64 term of [`MOMENTS_ROUNDINGS`][linfit.bounds.MOMENTS_ROUNDINGS]) for the
     gradient computed from the data's moments.
     """
-    x, y = _data(x, y, w=w, b=b)
+    x, y = _data(x, y, precision, w=w, b=b)
     bound_w, bound_b = _gradient_bound(x, _magnitudes(w, b, x, y), precision)
     return float(bound_w), float(bound_b)
 
@@ -239,7 +241,7 @@ def step_error_bound(
             magnitudes), for use along a perturbed trajectory.
         precision: ``"float32"`` or ``"float64"``, the arithmetic of the step.
     """
-    x, y = _data(x, y, w=w, b=b, learning_rate=learning_rate, slack=slack)
+    x, y = _data(x, y, precision, w=w, b=b, learning_rate=learning_rate, slack=slack)
     magnitudes = _magnitudes(w, b, x, y, slack)
     unit, smallest = _constants(precision)
     grad_bound = _gradient_bound(x, magnitudes, precision)
@@ -328,7 +330,7 @@ def trajectory_error_bound(
         ``(w, b)`` difference at each History row (at row 0, the rounding of
         the starting point to float32, usually 0).
     """
-    x, y = _data(x, y, w=w, b=b)
+    x, y = _data(x, y, precision, w=w, b=b)
     epochs = check_epochs(epochs)
     learning_rate = check_learning_rate(learning_rate)
     check_batch_size(batch_size, x.size)

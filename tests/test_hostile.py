@@ -915,3 +915,61 @@ def test_interrupted_training_in_python_keeps_the_rows(canonical_data) -> None:
     with pytest.raises(linfit.TrainingInterrupted) as info:
         linfit.train(model, x, y, epochs=100, learning_rate=0.1, callback=stop)
     assert len(info.value.history) == 6 and math.isfinite(info.value.history.loss[-1])
+
+
+# 10. Noise and internal errors at the edges ------------------------------------
+
+
+def test_an_unwritable_home_and_keras_imports_print_nothing(tmp_path) -> None:
+    """No matplotlib warnings about its config folder, no TensorFlow INFO lines."""
+    env = {**os.environ, "HOME": "/dev/null", "XDG_CONFIG_HOME": "", "MPLCONFIGDIR": ""}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    mlp = real_cli("demo", "--variant", "mlp", "--epochs", "0", env=env, cwd=tmp_path)
+    assert mlp.returncode == 0 and mlp.stderr == "", mlp.stderr
+    assert "0 epochs: nothing was trained" in mlp.stdout
+    plots = real_cli("demo", "--epochs", "1", "--plot", "figs", env=env, cwd=tmp_path)
+    assert plots.returncode == 0 and plots.stderr == "", plots.stderr
+    assert len(list((tmp_path / "figs").iterdir())) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        (
+            '{"format": "linfit-conformance-results/v1", "precision": "float32", '
+            '"cases": {"canonical": {"w": [' + "1" * 5000 + "]}}}",
+            None,
+        ),
+        (
+            '{"format": "linfit-conformance-results/v1", "precision": "float32", '
+            '"cases": {"canonical": {"w": [' + "7" * 400 + "]}}}",
+            None,
+        ),
+    ],
+    ids=["deep", "5000-digits", "400-digits"],
+)
+def test_hostile_results_files_are_refused_or_failed_never_an_internal_error(
+    capsys, tmp_path, content, fragment
+) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(content)
+    status, out, err = run_cli(capsys, "conformance", "check", str(path))
+    if fragment is not None:
+        assert_refused(status, err, fragment)
+    else:
+        assert status == 1 and err == "" and "FAIL  canonical" in out
+
+
+def test_numbers_written_as_strings_and_huge_values_fail_quietly(capsys, tmp_path):
+    results = port_numpy.results(conformance.load_cases())
+    canonical = results["cases"]["canonical"]
+    canonical["w"] = [str(v) for v in canonical["w"]]
+    for case in list(results["cases"].values())[1:]:
+        case["w"] = [1e308] * len(case["w"])
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results))
+    status, out, err = run_cli(capsys, "conformance", "check", str(path))
+    assert status == 1 and err == ""  # no RuntimeWarning lines either
+    assert "FAIL  canonical: columns must be lists of numbers" in out
+    assert out.count("FAIL") == len(results["cases"])

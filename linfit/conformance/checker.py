@@ -224,6 +224,11 @@ def _check_case(case: Case, result: dict[str, Any], precision: Precision) -> Cas
         )
     if not all(np.all(np.isfinite(column)) for column in columns):
         return CaseReport(case.name, False, message="non-finite values")
+    largest = float(np.finfo(precision).max)
+    if any(np.any(np.abs(column) > largest) for column in columns):
+        return CaseReport(
+            case.name, False, message=f"values beyond the {precision} range"
+        )
     with np.errstate(all="ignore"):  # huge values: their deviation is infinite, a FAIL
         return _compare(case, columns, precision)
 
