@@ -127,15 +127,12 @@ def gamma(k: float, unit_roundoff: float = UNIT_ROUNDOFF) -> float:
 
     Raises:
         InputTypeError, InputValueError: If ``k`` or ``unit_roundoff`` is not a finite
-            real number, or is negative.
+            real number ``>= 0``.
     """
-    ku = check_finite_scalar(k, "k") * check_finite_scalar(
-        unit_roundoff, "unit_roundoff"
-    )
-    if k < 0 or unit_roundoff < 0:
-        raise InputValueError(
-            f"k and unit_roundoff must be >= 0, got {k}, {unit_roundoff}"
-        )
+    k, u = check_finite_scalar(k, "k"), check_finite_scalar(unit_roundoff, "u")
+    if k < 0 or u < 0:
+        raise InputValueError(f"k and unit_roundoff must be >= 0, got {k}, {u}")
+    ku = k * u
     return ku / (1.0 - ku) if ku < 1.0 else float("inf")
 
 
@@ -386,7 +383,8 @@ def moments_error_bound(
         ``{"mean_x", "mean_y", "var_x", "cov_xy", "var_y"}``: each a bound on the
         absolute error of that moment.
     """
-    x, y = _data(x, y, **{"shift[0]": shift[0], "shift[1]": shift[1]})
+    shift = check_pair(shift, "shift")
+    x, y = _data(x, y, "float64")
     n, unit = x.size, 2.0**-53
     dx, dy = x - shift[0], y - shift[1]  # exact to first order: the bound has slack
     a_x, a_y = float(np.mean(np.abs(dx))), float(np.mean(np.abs(dy)))
