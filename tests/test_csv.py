@@ -10,7 +10,6 @@ checks on random files.
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 
 import numpy as np
@@ -199,20 +198,15 @@ def test_a_binary_stream_is_a_source_too() -> None:
         csvfile.read_csv(io.StringIO("1,2\n3,4\n"))
 
 
-def test_fit_reads_standard_input_with_data_dash() -> None:
-    result = subprocess.run(
-        [
-            *[sys.executable, "-m", "linfit", "fit", "--data", "-", "--epochs", "2"],
-            *["--learning-rate", "0.05", "--columns", "x,y", "--quiet"],
-        ],
-        input=PANDAS,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("final: W=") and result.stdout.count("\n") == 1
+def test_fit_reads_standard_input_with_data_dash(capsys, monkeypatch) -> None:
+    class Stdin:
+        buffer = io.BytesIO(PANDAS.encode())
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    argv = ["fit", "--data", "-", "--epochs", "2", "--learning-rate", "0.05"]
+    status, out, err = run_cli(capsys, *argv, "--columns", "x,y", "--quiet")
+    assert status == 0, err
+    assert out.startswith("final: W=") and out.count("\n") == 1
 
 
 def test_a_nul_byte_in_the_path_is_refused_by_name(capsys) -> None:

@@ -42,7 +42,7 @@ def reachable(address: str) -> bool:
 def test_hundreds_of_epochs_on_two_workers_keep_a_bounded_thread_count(
     odd_data,
 ) -> None:
-    """400 epochs (1200 collectives per worker) keep each worker under 300 threads.
+    """250 epochs (750 collectives per worker) keep each worker under 300 threads.
 
     With a timeout on the collectives TensorFlow started a thread per
     collective (about 600 a second per worker here), so a run of this length
@@ -51,7 +51,7 @@ def test_hundreds_of_epochs_on_two_workers_keep_a_bounded_thread_count(
     single-device one.
     """
     x, y = odd_data
-    epochs = 400
+    epochs = 250
     diagnostics: dict = {}
     reached: list[bool] = []
     history = launch(
