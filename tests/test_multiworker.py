@@ -94,17 +94,13 @@ def test_a_stuck_worker_is_detected_by_liveness(odd_data, capfd) -> None:
     says so at start.
     """
     x, y = odd_data
-    # Worker 1 waits for worker 0 in every all-reduce, so it stops too; whichever
-    # heartbeat is older names the worker.
-    with pytest.raises(
-        linfit.LinfitError, match=r"worker [01] made no progress for 2 s"
-    ):
+    with pytest.raises(linfit.LinfitError, match="worker 0 made no progress for 2 s"):
         launch(
             x,
             y,
             epochs=10_000,
             learning_rate=0.01,
-            workers=2,
+            workers=1,
             stall_timeout=2,
             faults={"stall": {0: 3}},
             isolate=False,

@@ -188,7 +188,7 @@ def expected_history(start: float, epochs: int) -> linfit.History:
     )
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.1])
+@pytest.mark.parametrize("delay", [0.05])
 def test_sigkill_during_saves_leaves_the_last_complete_checkpoint(tmp_path, delay):
     """Killed at any moment, the folder restores to a complete, earlier checkpoint."""
     folder = tmp_path / "run"
