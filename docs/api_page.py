@@ -63,7 +63,12 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
     (
         "Data parallelism",
         "数据并行",
-        ["linfit.parallel", "linfit.parallel.mirrored", "linfit.parallel.multiworker"],
+        [
+            "linfit.parallel",
+            "linfit.parallel.mirrored",
+            "linfit.parallel.multiworker",
+            "linfit.parallel.workers",
+        ],
     ),
     (
         "Files",
@@ -79,7 +84,18 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
             "linfit.files.atomic",
         ],
     ),
-    ("The command line", "命令行", ["linfit.cli", "linfit.cli.bench"]),
+    (
+        "The command line",
+        "命令行",
+        [
+            "linfit.cli",
+            "linfit.cli.parser",
+            "linfit.cli.demo",
+            "linfit.cli.fit",
+            "linfit.cli.report",
+            "linfit.cli.bench",
+        ],
+    ),
     (
         "Conformance",
         "一致性检查",
@@ -134,6 +150,7 @@ SUMMARIES_ZH = {
     "linfit.parallel.multiworker": (
         "在本机的多个工作进程上用 MultiWorkerMirroredStrategy 训练。"
     ),
+    "linfit.parallel.workers": "多工作进程训练启动的监督进程和工作进程。",
     "linfit.files.csvfile": (
         "读取 CSV 文件：只需 NumPy，好文件读得快，坏文件准确指出哪一行有什么问题。"
     ),
@@ -144,6 +161,10 @@ SUMMARIES_ZH = {
     "linfit.files.figures": "原教程中的图，用 matplotlib 的面向对象接口绘制。",
     "linfit.files.atomic": "写文件要么完整写成，要么不写：绝不留下写了一半的文件。",
     "linfit.cli": "命令行 linfit：demo、fit、bench 和 conformance check。",
+    "linfit.cli.parser": "命令行的参数：每个子命令和选项，以及它们的帮助文字。",
+    "linfit.cli.demo": "linfit demo：教程中的标准实验，可以选用它的任何一种写法。",
+    "linfit.cli.fit": "linfit fit：用数据文件（或标准输入）中的点训练。",
+    "linfit.cli.report": "linfit demo 和 linfit fit 训练后打印的内容：得到的直线与最优直线并列。",
     "linfit.cli.bench": "用多种方式计时训练，并与读一遍数据所需的时间比较。",
     "linfit.conformance.checker": "用标准向量检查移植版本的轨迹。",
     "linfit.conformance.cases": "一致性测试的各个用例：每个用例训练什么、为什么存在。",

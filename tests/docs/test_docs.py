@@ -425,3 +425,20 @@ def test_every_public_name_appears_on_the_api_page(site: Path, language: str) ->
         and f'#{public_identifier(name)}"' not in page
     ]
     assert missing == []
+
+
+def test_the_api_page_lists_every_public_module() -> None:
+    import pkgutil
+
+    import linfit
+
+    sys.path.insert(0, str(DOCS))
+    import api_page
+
+    public = {
+        module.name
+        for module in pkgutil.walk_packages(linfit.__path__, "linfit.")
+        if not any(part.startswith("_") for part in module.name.split("."))
+    }
+    assert set(api_page.modules()) == public | {"linfit"}
+    assert set(api_page.SUMMARIES_ZH) == set(api_page.modules())
