@@ -266,18 +266,18 @@ def descent_allowance(
 ) -> float:
     """How much a computed full-batch loss may *rise* in one float32 step.
 
-    For ``learning_rate ≤ 2/L`` the exact step never raises the exact loss.
+    For ``learning_rate ≤ 2/λ_max`` the exact step never raises the exact loss.
     The float32 step deviates from it by ``Δ ≤``
     [`step_error_bound`][linfit.bounds.step_error_bound]; since the loss is quadratic with
-    gradient ``g`` and Hessian ``H`` (``‖H‖ = L``), that deviation raises the exact loss by at
-    most ``3‖g‖Δ + ½LΔ²``. Each of the two computed losses is off by at most
+    gradient ``g`` and Hessian ``H`` (``‖H‖ = λ_max``), that deviation raises the exact loss by at
+    most ``3‖g‖Δ + ½λ_max·Δ²``. Each of the two computed losses is off by at most
     [`loss_error_bound`][linfit.bounds.loss_error_bound]. The sum is the allowance; conversely,
     whenever the exact decrease exceeds it, the computed loss must strictly fall.
 
     Args:
         x: Inputs.
         y: Targets.
-        learning_rate: Step size, at most ``2/L``.
+        learning_rate: Step size, at most ``2/λ_max``.
         before: ``(w, b)`` before the step (float32 values).
         after: ``(w, b)`` after the step.
     """
@@ -316,7 +316,7 @@ def trajectory_error_bound(
     exactly as ``e ← (I − lr·H_batch) e + δ`` where ``δ`` is the rounding of
     the step ([`step_error_bound`][linfit.bounds.step_error_bound]). ``I − lr·H`` is symmetric
     with norm ``ρ = max |1 − lr·λ_i|``, hence ``‖e‖ ← ρ·‖e‖ + δ`` bounds the error. For learning
-    rates below ``2/L`` we have ``ρ ≤ 1`` and errors never grow faster than they are made.
+    rates below ``2/λ_max`` we have ``ρ ≤ 1`` and errors never grow faster than they are made.
 
     ``batch_size`` and ``order`` describe the batches as in
     [`linfit.reference.train`][]. With ``precision="float64"`` the bound is
@@ -324,8 +324,8 @@ def trajectory_error_bound(
 
     Returns:
         float64 array of length ``epochs + 1``: the bound on the 2-norm of the
-        ``(w, b)`` difference at each History row (at row 0, the rounding of
-        the starting point to float32, usually 0).
+            ``(w, b)`` difference at each History row (at row 0, the rounding of
+            the starting point to float32, usually 0).
     """
     x, y = _data(x, y, precision, w=w, b=b)
     epochs = check_epochs(epochs)
@@ -381,7 +381,7 @@ def moments_error_bound(
 
     Returns:
         ``{"mean_x", "mean_y", "var_x", "cov_xy", "var_y"}``: each a bound on the
-        absolute error of that moment.
+            absolute error of that moment.
     """
     shift = check_pair(shift, "shift")
     x, y = _data(x, y, "float64")

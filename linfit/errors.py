@@ -45,7 +45,7 @@ class DivergenceError(InputValueError):
     """Training blew up: the loss became non-finite or grew far past its start.
 
     For full-batch gradient descent on a line this happens exactly when the
-    learning rate exceeds the stable bound ``2/L`` (see
+    learning rate exceeds the stable bound ``2/λ_max`` (see
     [`linfit.reference.stable_learning_rate`][]), so it is reported as a bad
     value of ``learning_rate`` (a ``ValueError``).
 
@@ -53,7 +53,7 @@ class DivergenceError(InputValueError):
         epoch: The History row at which divergence was detected.
         loss: The loss at that row (may be ``inf`` or ``nan``).
         learning_rate: The learning rate that was used.
-        stable_learning_rate: ``2/L`` for the training data, or ``None`` where
+        stable_learning_rate: ``2/λ_max`` for the training data, or ``None`` where
             no such bound applies (the MLP classifier).
         batch_size: Points per step when that is fewer than all of them (a
             minibatch run, whose batches have bounds of their own), else ``None``.
@@ -84,18 +84,18 @@ class DivergenceError(InputValueError):
                 f"learning_rate {learning_rate:g} is too large for this model; lower it"
             )
         elif batch_size is not None and learning_rate <= stable_learning_rate:
-            # Each step sees one batch, and a batch's own 2/L (from its own mean x²
+            # Each step sees one batch, and a batch's own 2/λ_max (from its own mean x²
             # and mean x) can be far below the full data's: the full-batch bound
             # does not protect a minibatch run.
             advice = (
                 f"learning_rate {learning_rate:g} is below the full-batch bound "
-                f"2/L = {stable_learning_rate:.6g}, but each step here sees a batch of "
+                f"2/λ_max = {stable_learning_rate:.6g}, but each step here sees a batch of "
                 f"{batch_size} points, whose own bound can be lower. {lower}"
             )
         else:
             advice = (
                 f"learning_rate {learning_rate:g} is above the stable bound "
-                f"2/L = {stable_learning_rate:.6g} for this data. {lower}"
+                f"2/λ_max = {stable_learning_rate:.6g} for this data. {lower}"
             )
         super().__init__(
             f"training diverged: the loss is {loss:.6g} at epoch {epoch}; {advice}"

@@ -140,7 +140,7 @@ def train(
 
     Returns:
         A float32 [`History`][linfit.history.History] with ``epochs + 1`` rows;
-        row ``k`` is the state after ``k`` epochs and its full-data loss.
+            row ``k`` is the state after ``k`` epochs and its full-data loss.
 
     Raises:
         InputTypeError: If an argument has the wrong type.

@@ -174,7 +174,7 @@ def moments(x: np.ndarray, y: np.ndarray) -> Moments:
 
     Returns:
         The [`Moments`][linfit.moments.Moments]; not [`finite`][linfit.moments.Moments.finite]
-        if any value is not.
+            if any value is not.
 
     Raises:
         InputTypeError, InputValueError: For data ``train`` would refuse, but for

@@ -198,7 +198,7 @@ def train(
 
     Returns:
         A [`History`][linfit.history.History] in ``dtype`` with the same row
-        semantics as [`linfit.train`][linfit.loop.train].
+            semantics as [`linfit.train`][linfit.loop.train].
     """
     if dtype not in (np.float32, np.float64, "float32", "float64"):
         raise InputValueError(f"dtype must be float32 or float64, got {dtype!r}")
@@ -257,11 +257,12 @@ def hessian(x: Any) -> np.ndarray:
 
 
 def stable_learning_rate(x: Any) -> float:
-    """The largest stable full-batch learning rate, ``2 / L``.
+    """The largest stable full-batch learning rate, ``2 / λ_max``.
 
-    ``L`` is the largest eigenvalue of [`hessian`][linfit.reference.hessian]. Below ``2 / L`` every
+    ``λ_max`` is the largest eigenvalue of
+    [`hessian`][linfit.reference.hessian]. Below ``2 / λ_max`` every
     full-batch step lowers the exact loss (until rounding takes over); above
     it the component of the error along the top eigenvector grows by
-    ``|1 - learning_rate * L| > 1`` per step and training diverges.
+    ``|1 - learning_rate * λ_max| > 1`` per step and training diverges.
     """
     return float(2.0 / np.linalg.eigvalsh(hessian(x))[-1])

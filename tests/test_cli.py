@@ -174,7 +174,7 @@ def test_diverging_fit_is_an_error_not_a_nan(capsys, points_csv) -> None:
         "--json",
     )
     assert status == 2 and out == ""
-    assert "diverged" in err and "2/L" in err
+    assert "diverged" in err and "2/λ_max" in err
 
 
 def test_demo_plot_writes_three_pngs(capsys, tmp_path) -> None:

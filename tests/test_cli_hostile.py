@@ -86,7 +86,7 @@ def test_random_bytes_never_crash(tmp_path, capsys, content: bytes) -> None:
         (b"x,y\n\n1,2\n\n\n3,5\n\n", True),  # blank lines
         (b'"x","y"\n"1","2"\n"3","5"\n', True),  # quoted fields
         (b"1;2\n3;5\n", False),  # semicolons
-        (b"1,2\n3e18,3e18\n", False),  # squares fit, but lr 0.01 ≫ 2/L: diverges
+        (b"1,2\n3e18,3e18\n", False),  # squares fit, but lr 0.01 ≫ 2/λ_max: diverges
         (b"1,2\n3e38,3e38\n", False),  # finite in float32, but the loss overflows
         (b"1,2\n1e39,1\n", False),  # overflows float32
         (b"\x00\x01\x02,\x03\n", False),  # binary

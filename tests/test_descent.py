@@ -1,8 +1,8 @@
 """Property 2 on the original tutorials' own run: the loss falls in every epoch.
 
-The general laws (never rising beyond rounding below 2/L, strictly falling
+The general laws (never rising beyond rounding below 2/λ_max, strictly falling
 where the exact drop exceeds the rounding allowance, growing without bound
-above 2/L) are checked for every engine in ``test_engines.py``. The canonical
+above 2/λ_max) are checked for every engine in ``test_engines.py``. The canonical
 run (lr 0.1, 10 epochs) stays far from the rounding level throughout, so there
 the statement is simply strict.
 """

@@ -48,7 +48,7 @@ def test_overflowing_start_is_a_data_problem_not_a_learning_rate_one() -> None:
 def one_steep_batch() -> tuple[np.ndarray, np.ndarray]:
     """90 points near x = 0.1 and a last batch of 10 at x = 10.
 
-    The full data has mean x² ≈ 10, so 2/L ≈ 0.1; the last batch alone has mean
+    The full data has mean x² ≈ 10, so 2/λ_max ≈ 0.1; the last batch alone has mean
     x² = 100, so its own bound is about 0.01. At learning rate 0.05 full-batch
     descent converges, but every epoch's last step multiplies the slope's error by
     about 1 − 0.05·2·100 = −9: a minibatch run of batches of 10 blows up.
@@ -76,7 +76,7 @@ def test_a_minibatch_run_below_the_full_batch_bound_is_blamed_on_its_batches() -
         )
     message = str(info.value)
     assert info.value.batch_size == 10
-    assert f"below the full-batch bound 2/L = {bound:.6g}" in message
+    assert f"below the full-batch bound 2/λ_max = {bound:.6g}" in message
     assert "a batch of 10 points" in message and "above the stable bound" not in message
 
 
@@ -92,7 +92,7 @@ def test_a_minibatch_run_above_the_full_batch_bound_is_blamed_on_the_rate(data) 
             learning_rate=3 * bound,
             batch_size=100,
         )
-    assert f"above the stable bound 2/L = {bound:.6g}" in str(info.value)
+    assert f"above the stable bound 2/λ_max = {bound:.6g}" in str(info.value)
 
 
 def test_keras_fit_names_the_batches_too() -> None:

@@ -7,15 +7,15 @@ laws, each checked for every engine:
 1. **gradient**: one step lands within :func:`~linfit.bounds.step_error_bound`
    of the exact step (which is the gradient, scaled by the learning rate, plus
    the rounding of the new parameters);
-2. **descent**: below 2/L the loss never rises by more than
+2. **descent**: below 2/λ_max the loss never rises by more than
    :func:`~linfit.bounds.descent_allowance`, and falls strictly whenever the
-   exact drop exceeds it; above 2/L it grows without bound;
+   exact drop exceeds it; above 2/λ_max it grows without bound;
 3. **trajectory**: every History row within
    :func:`~linfit.bounds.trajectory_error_bound` of the oracle's, every loss
    within :func:`~linfit.bounds.loss_error_bound` of the exact loss at the
    recorded parameters (full batch, and minibatches where the engine takes them);
 4. **determinism**: the same call twice gives the same bits;
-5. **divergence**: above 2/L the run stops with a ``DivergenceError`` whose
+5. **divergence**: above 2/λ_max the run stops with a ``DivergenceError`` whose
    History ends at the first row over the threshold;
 6. **interrupt**: Ctrl-C (a ``KeyboardInterrupt`` from the callback) becomes
    ``TrainingInterrupted`` carrying the rows so far; another exception from the
@@ -155,16 +155,16 @@ def top_eigenvector_start(problem: Setup) -> tuple[float, float]:
 
 @pytest.mark.parametrize("engine", FULL_BATCH)
 def test_loss_grows_without_bound_above_the_stable_rate(engine, strategy) -> None:
-    # Fewer examples than elsewhere: near 2/L a run needs hundreds of epochs to grow
+    # Fewer examples than elsewhere: near 2/λ_max a run needs hundreds of epochs to grow
     # by 10^8, and the eager engine takes them one Python step at a time.
     @settings(max_examples=budget(engine, 8))
     @given(problems(), st.floats(1.01, 1.5))
     @example(CANONICAL, 1.01)
     def check(problem: Setup, factor: float) -> None:
-        """Above 2/L the excess loss grows like (lr·L − 1)^{2k}: ×10^6 within the epochs run.
+        """Above 2/λ_max the excess loss grows like (lr·λ_max − 1)^{2k}: ×10^6 in the run.
 
         Starting with a unit component on each eigenvector, after
-        k = ⌈ln(10^8) / (2 ln(lr·L − 1))⌉ epochs the top mode has grown by 10^8.
+        k = ⌈ln(10^8) / (2 ln(lr·λ_max − 1))⌉ epochs the top mode has grown by 10^8.
         """
         rate = factor * reference.stable_learning_rate(problem.x)
         epochs = math.ceil(math.log(1e8) / (2.0 * math.log(2.0 * factor - 1.0)))
@@ -227,7 +227,7 @@ def test_minibatch_trajectory_follows_the_oracle(engine, strategy) -> None:
     @settings(max_examples=budget(engine, 12))
     @given(problems(), st.floats(0.05, 0.5), st.integers(1, 4))
     def check(problem: Setup, fraction: float, batches: int) -> None:
-        """Stability per step needs lr below 2/L of each batch: the smallest is used."""
+        """Stability per step needs lr below 2/λ_max of each batch: the smallest is used."""
         n = problem.x.size
         batch_size = max(1, -(-n // batches))
         slices = reference.batch_slices(n, batch_size)
@@ -340,12 +340,14 @@ def test_divergence_stops_at_the_first_row_over_the_threshold(engine, strategy) 
     error = info.value
     history = error.history
     assert isinstance(error, ValueError) and isinstance(error, linfit.LinfitError)
-    assert f"2/L = {bound:.6g}" in str(error) and f"epoch {error.epoch}" in str(error)
+    assert f"2/λ_max = {bound:.6g}" in str(error) and f"epoch {error.epoch}" in str(
+        error
+    )
     assert error.stable_learning_rate == bound
     assert len(history) == error.epoch + 1
     assert history.loss[-1] > DIVERGENCE_FACTOR * history.loss[0]
     assert np.all(history.loss[:-1] <= DIVERGENCE_FACTOR * history.loss[0] * 1.001)
-    # Growth is geometric at rate (lr·L − 1)² = 4: 10^4 is crossed within ~10 epochs.
+    # Growth is geometric at rate (lr·λ_max − 1)² = 4: 10^4 is crossed within ~10 epochs.
     assert error.epoch <= math.ceil(math.log(DIVERGENCE_FACTOR) / math.log(4)) + 3
     assert_model_is_at_last_row(model, history)
 

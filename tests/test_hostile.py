@@ -131,7 +131,7 @@ def test_every_trainer_refuses_to_return_a_diverged_run(
     canonical_data, trainer
 ) -> None:
     x, y = canonical_data
-    rate = 100.0  # 2/L is about 0.95 for this data
+    rate = 100.0  # 2/λ_max is about 0.95 for this data
     runs = {
         "train": lambda: linfit.train(
             linfit.LinearModel(), x, y, epochs=200, learning_rate=rate
@@ -149,7 +149,7 @@ def test_every_trainer_refuses_to_return_a_diverged_run(
     with pytest.raises(linfit.DivergenceError) as info:
         runs[trainer]()
     assert info.value.stable_learning_rate == linfit.stable_learning_rate(x)
-    assert "2/L" in str(info.value)
+    assert "2/λ_max" in str(info.value)
 
 
 def test_the_classifier_refuses_nan_and_stops_on_a_non_finite_loss() -> None:

@@ -117,7 +117,7 @@ def test_a_diverging_run_stops_with_the_history_so_far(odd_data) -> None:
     with pytest.raises(linfit.DivergenceError) as single:
         linfit.train(linfit.LinearModel(), x, y, epochs=400, learning_rate=100.0)
     assert error.epoch == single.value.epoch and len(error.history) == error.epoch + 1
-    assert "above the stable bound 2/L" in str(error)
+    assert "above the stable bound 2/λ_max" in str(error)
 
 
 @pytest.mark.parametrize(

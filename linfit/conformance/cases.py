@@ -25,7 +25,7 @@ class CaseDefinition:
         purpose: One sentence: what a port gets wrong if it fails this case.
         make_data: Returns ``(x, y)`` as float32 arrays.
         epochs: Number of epochs.
-        learning_rate: Step size, or ``None`` to use ``fraction_of_stable · 2/L``.
+        learning_rate: Step size, or ``None`` to use ``fraction_of_stable · 2/λ_max``.
         fraction_of_stable: Used when ``learning_rate`` is ``None``.
         w0: Initial slope.
         b0: Initial intercept.

@@ -291,7 +291,7 @@ def check(
 
     Returns:
         A [`Report`][linfit.conformance.checker.Report] with one
-        [`CaseReport`][linfit.conformance.checker.CaseReport] per golden case.
+            [`CaseReport`][linfit.conformance.checker.CaseReport] per golden case.
 
     Raises:
         InputValueError: If the results file cannot be read or is not a

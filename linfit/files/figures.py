@@ -18,7 +18,7 @@ from linfit.history import History
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["plot_data", "plot_loss", "plot_parameters"]
+__all__ = ["plot_data", "plot_loss", "plot_parameters", "plot_paths"]
 
 LABELS = {
     "en": {
@@ -47,13 +47,39 @@ W_COLOR = "tab:red"
 B_COLOR = "tab:blue"
 
 
-def _figure(width: float = 6.0, height: float = 4.0) -> Figure:
+FONT_SIZE = 11.0
+"""Points for every text of a figure (ticks, labels, legends): a 5-inch figure shown
+on a 390-pixel phone screen keeps 11-point text about 11 pixels high."""
+
+
+def _figure(width: float = 5.0, height: float = 3.4) -> Figure:
     from linfit._imports import quiet_matplotlib_config
 
     quiet_matplotlib_config()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _style(axes: Any, legend: bool = False) -> None:
+    """One text size for the whole figure: readable on a phone as on a monitor."""
+    axes.tick_params(labelsize=FONT_SIZE, which="both")
+    axes.xaxis.label.set_fontsize(FONT_SIZE)
+    axes.yaxis.label.set_fontsize(FONT_SIZE)
+    axes.title.set_fontsize(FONT_SIZE)
+    if legend:
+        axes.legend(fontsize=FONT_SIZE)
+
+
+def _plain_log_ticks(axes: Any, values: np.ndarray) -> None:
+    """On a log axis spanning under two decades, ticks read 2, 3, 5, not 2×10⁰."""
+    from matplotlib.ticker import FuncFormatter
+
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size and values.max() / values.min() < 100:
+        plain = FuncFormatter(lambda value, _: f"{value:g}")
+        axes.yaxis.set_major_formatter(plain)
+        axes.yaxis.set_minor_formatter(plain)
 
 
 def _labels(language: str) -> dict[str, str]:
@@ -93,9 +119,9 @@ def plot_data(
         )
     axes.set_xlabel("x")
     axes.set_ylabel("y")
-    axes.legend()
     if title:
         axes.set_title(title)
+    _style(axes, legend=True)
     return figure
 
 
@@ -133,7 +159,7 @@ def plot_parameters(
         )
     axes.set_xlabel(labels["epoch"])
     axes.set_ylabel(labels["value"])
-    axes.legend()
+    _style(axes, legend=True)
     return figure
 
 
@@ -155,6 +181,62 @@ def plot_loss(
     axes.plot(history.epoch, history.loss, color="black", marker="o", markersize=3)
     if log_scale and np.all(history.loss > 0):
         axes.set_yscale("log")
+        _plain_log_ticks(axes, np.asarray(history.loss, dtype=np.float64))
     axes.set_xlabel(labels["epoch"])
     axes.set_ylabel(labels["loss"])
+    _style(axes)
+    return figure
+
+
+def plot_paths(
+    runs: dict[str, History], x: Any, y: Any, *, language: str = "en"
+) -> Figure:
+    """Where each run goes: its path over the loss contours, and the line it ends on.
+
+    Args:
+        runs: ``label → History``, for example a full-batch and a minibatch run from
+            the same start on the same data.
+        x: Inputs the runs trained on, shape ``(N,)``.
+        y: Targets, shape ``(N,)``.
+        language: ``"en"`` or ``"zh"``, for the axes and the legends.
+    """
+    labels = _labels(language)
+    x64 = np.asarray(x, dtype=np.float64).reshape(-1)
+    y64 = np.asarray(y, dtype=np.float64).reshape(-1)
+    figure = _figure(height=6.4)
+    path_axes, line_axes = figure.subplots(2, 1)
+    ws = np.concatenate([history.w for history in runs.values()]).astype(np.float64)
+    bs = np.concatenate([history.b for history in runs.values()]).astype(np.float64)
+    pad_w, pad_b = 0.1 * np.ptp(ws) + 1e-3, 0.1 * np.ptp(bs) + 1e-3
+    grid_w, grid_b = np.meshgrid(
+        np.linspace(ws.min() - pad_w, ws.max() + pad_w, 80),
+        np.linspace(bs.min() - pad_b, bs.max() + pad_b, 80),
+    )
+    # The loss is a quadratic in (w, b): five means give it everywhere on the grid.
+    mx, my = x64.mean(), y64.mean()
+    mxx, mxy, myy = (x64 * x64).mean(), (x64 * y64).mean(), (y64 * y64).mean()
+    loss = (
+        grid_w**2 * mxx
+        + 2 * grid_w * grid_b * mx
+        + grid_b**2
+        - 2 * grid_w * mxy
+        - 2 * grid_b * my
+        + myy
+    )
+    path_axes.contour(grid_w, grid_b, loss, levels=12, colors="0.75", linewidths=0.8)
+    order = np.argsort(x64)
+    line_axes.scatter(x64, y64, s=4, c="0.6", label=labels["data"])
+    for index, (label, history) in enumerate(runs.items()):
+        color = f"C{index}"
+        path_axes.plot(
+            history.w, history.b, color=color, marker="o", markersize=3, label=label
+        )
+        w, b = float(history.w[-1]), float(history.b[-1])
+        line_axes.plot(x64[order], w * x64[order] + b, color=color, label=label)
+    path_axes.set_xlabel("W")
+    path_axes.set_ylabel("b")
+    line_axes.set_xlabel("x")
+    line_axes.set_ylabel("y")
+    _style(path_axes, legend=True)
+    _style(line_axes, legend=True)
     return figure

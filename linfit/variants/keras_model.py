@@ -105,8 +105,8 @@ def fit_keras(
 
     Returns:
         The Keras ``History``; ``history.history["loss"][k]`` is the loss
-        Keras measured during epoch ``k``, i.e. *before* that epoch's update
-        in the full-batch case.
+            Keras measured during epoch ``k``, i.e. *before* that epoch's update
+            in the full-batch case.
 
     Raises:
         InputTypeError: If ``model`` is not a ``KerasLinearModel``, or an

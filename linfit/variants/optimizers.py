@@ -15,7 +15,7 @@ Plain SGD computes ``v ← v − lr·g`` exactly like [`linfit.train`][linfit.lo
 both return the same float32 [`History`][linfit.history.History] rows as
 ``train`` with the same settings (the tests check it bit for bit). They check
 their arguments the same way and hand their rows to the same
-[`Recorder`][linfit.engines.recorder.Recorder], so a learning rate above ``2/L`` stops them
+[`Recorder`][linfit.engines.recorder.Recorder], so a learning rate above ``2/λ_max`` stops them
 with the same [`DivergenceError`][linfit.errors.DivergenceError].
 """
 

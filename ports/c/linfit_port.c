@@ -142,15 +142,18 @@ static float loss32(const Case *c, float w, float b) {
 /* The line being trained, and the gradient of the last step taken. */
 typedef struct { float w, b, grad_w, grad_b; } Line32;
 
-/* One gradient step on the batch k = start..end-1: point pick[k] (point k if pick is NULL). */
-static void step32(const Case *c, const int64_t *pick, long start, long end, float lr, Line32 *p) {
+/* One gradient step on the batch k = start..end-1: point pick[k]
+ * (point k if pick is NULL). */
+static void step32(const Case *c, const int64_t *pick, long start, long end,
+                   float lr, Line32 *p) {
     float m = (float)(end - start), sum_rx = 0, sum_r = 0;
     for (long k = start; k < end; k++) {
         long i = pick ? (long)pick[k] : k;
         float r = p->w * c->x[i] + p->b - c->y[i];
         sum_rx += r * c->x[i]; sum_r += r;
     }
-    p->grad_w = 2.0f / m * sum_rx;  /* both gradients are taken at the w, b before the update */
+    /* both gradients are taken at the w, b before the update */
+    p->grad_w = 2.0f / m * sum_rx;
     p->grad_b = 2.0f / m * sum_r;
     p->w = p->w - lr * p->grad_w;
     p->b = p->b - lr * p->grad_b;
@@ -162,9 +165,11 @@ static void train32(const Case *c, double *rows) {
     float lr = (float)c->lr;
     rows[0] = p.w; rows[1] = p.b; rows[2] = loss32(c, p.w, p.b);
     for (long e = 0; e < c->epochs; e++) {
-        const int64_t *pick = c->shuffled ? c->order + e * c->n : NULL;  /* this epoch's order */
+        /* this epoch's order */
+        const int64_t *pick = c->shuffled ? c->order + e * c->n : NULL;
         double *row = rows + 3 * (e + 1);
-        for (long start = 0; start < c->n; start += c->bs) {  /* the last batch may be shorter */
+        /* the last batch may be shorter */
+        for (long start = 0; start < c->n; start += c->bs) {
             long end = start + c->bs < c->n ? start + c->bs : c->n;
             step32(c, pick, start, end, lr, &p);
         }

@@ -17,9 +17,52 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 Array = Any  # a jax.Array
+
+
+def loss(w: Array, b: Array, x: Array, y: Array) -> Array:
+    """The L2 loss: the mean of the squared residuals (w·x + b) − y."""
+    r = w * x + b - y
+    return jnp.mean(r * r)
+
+
+def gradient(w: Array, b: Array, x: Array, y: Array) -> tuple[Array, Array]:
+    """(dL/dw, dL/db) by the formula of the spec: 2·mean(r·x) and 2·mean(r)."""
+    r = w * x + b - y
+    return 2 * jnp.mean(r * x), 2 * jnp.mean(r)
+
+
+def step(w: Array, b: Array, x: Array, y: Array, rate: Array) -> tuple[Array, Array]:
+    """One gradient step on the batch (x, y): both gradients from the state before it."""
+    grad_w, grad_b = gradient(w, b, x, y)
+    return w - rate * grad_w, b - rate * grad_b
+
+
+def train(
+    w: Array,
+    b: Array,
+    x: Array,
+    y: Array,
+    rate: Array,
+    epochs: int,
+    batch_size: int,
+    order: np.ndarray | None,
+) -> list[tuple[Array, Array, Array]]:
+    """The epoch loop: row 0 is the start, row e + 1 the state after epoch e."""
+    step_jit, loss_jit = jax.jit(step), jax.jit(loss)
+    n = x.shape[0]
+    rows = [(w, b, loss_jit(w, b, x, y))]  # row 0: the untrained state
+    for epoch in range(epochs):
+        visit = order[epoch] if order is not None else np.arange(n)  # data indices
+        for start in range(0, n, batch_size):  # the last batch may be shorter
+            batch = visit[start : start + batch_size]
+            w, b = step_jit(w, b, x[batch], y[batch], rate)
+        rows.append((w, b, loss_jit(w, b, x, y)))  # the full-data loss at this w, b
+    return rows
 
 
 def main(argv: list[str]) -> int:
@@ -32,29 +75,8 @@ def main(argv: list[str]) -> int:
     golden, output = Path(argv[0]), Path(argv[1])
     precision = argv[2] if len(argv) == 3 else "float32"
 
-    import jax
-
-    jax.config.update(
-        "jax_enable_x64", precision == "float64"
-    )  # before any array is made
-    import jax.numpy as jnp
-
+    jax.config.update("jax_enable_x64", precision == "float64")  # before any array
     dtype = jnp.float32 if precision == "float32" else jnp.float64
-
-    @jax.jit
-    def loss(w: Array, b: Array, x: Array, y: Array) -> Array:
-        r = w * x + b - y  # the residual: (w·x + b) − y
-        return jnp.mean(r * r)
-
-    @jax.jit
-    def step(
-        w: Array, b: Array, x: Array, y: Array, rate: Array
-    ) -> tuple[Array, Array]:
-        r = w * x + b - y
-        grad_w = 2 * jnp.mean(r * x)  # both gradients from the state before the update
-        grad_b = 2 * jnp.mean(r)
-        return w - rate * grad_w, b - rate * grad_b
-
     manifest = json.loads((golden / "manifest.json").read_text())
     cases = {}
     for case in manifest["cases"]:
@@ -62,19 +84,16 @@ def main(argv: list[str]) -> int:
         x = jnp.asarray(np.load(golden / files["x"]), dtype=dtype)
         y = jnp.asarray(np.load(golden / files["y"]), dtype=dtype)
         order = np.load(golden / files["order"]) if case["shuffled"] else None
-        n, size = case["n"], case["batch_size"] or case["n"]
-        rate = jnp.asarray(case["learning_rate"], dtype=dtype)
-        w, b = (
+        rows = train(
             jnp.asarray(case["w0"], dtype=dtype),
             jnp.asarray(case["b0"], dtype=dtype),
+            x,
+            y,
+            jnp.asarray(case["learning_rate"], dtype=dtype),
+            case["epochs"],
+            case["batch_size"] or case["n"],
+            order,
         )
-        rows = [(w, b, loss(w, b, x, y))]  # row 0: the untrained state
-        for epoch in range(case["epochs"]):
-            visit = order[epoch] if order is not None else np.arange(n)  # data indices
-            for start in range(0, n, size):
-                batch = visit[start : start + size]
-                w, b = step(w, b, x[batch], y[batch], rate)
-            rows.append((w, b, loss(w, b, x, y)))  # the state after the epoch, its loss
         columns = np.asarray(
             rows, dtype=np.float64
         )  # exact: float32 values fit in float64

@@ -57,6 +57,21 @@
     return A.div(s, A.r(n));
   }
 
+  /* One gradient step on the batch visit[start], ..., visit[end - 1]; both
+   * gradients are taken at the w, b before the update. Returns the new [w, b]. */
+  function step(A, x, y, visit, start, end, w, b, lr) {
+    var sumRx = A.r(0), sumR = A.r(0), m = A.r(end - start), two = A.r(2);
+    for (var k = start; k < end; k++) {
+      var i = visit[k];
+      var r = A.sub(A.add(A.mul(w, x[i]), b), y[i]);  // the residual (w·x + b) − y
+      sumRx = A.add(sumRx, A.mul(r, x[i]));
+      sumR = A.add(sumR, r);
+    }
+    var gradW = A.div(A.mul(two, sumRx), m);
+    var gradB = A.div(A.mul(two, sumR), m);
+    return [A.sub(w, A.mul(lr, gradW)), A.sub(b, A.mul(lr, gradB))];
+  }
+
   function createRun(opts) {
     opts = opts || {};
     var A = arith(opts.precision);
@@ -71,7 +86,6 @@
     var bs = (opts.batchSize === null || opts.batchSize === undefined) ? n : Number(opts.batchSize);
     if (!(bs >= 1) || Math.floor(bs) !== bs) throw new Error("batchSize must be a positive integer or null");
     var order = (opts.order === undefined) ? null : opts.order;
-    var two = A.r(2);
 
     function visitFor(e) {
       var v = new Array(n), k;
@@ -100,21 +114,11 @@
       get b() { return b; },
       epoch: function () {
         var e = run.rows.length - 1;
-        var visit = visitFor(e);
-        for (var start = 0; start < n; start += bs) {
-          var end = Math.min(start + bs, n), m = end - start;
-          var sw = A.r(0), sb = A.r(0);
-          for (var k = start; k < end; k++) {
-            var i = visit[k];
-            var r = A.sub(A.add(A.mul(w, x[i]), b), y[i]);
-            sw = A.add(sw, A.mul(r, x[i]));
-            sb = A.add(sb, r);
-          }
-          var mm = A.r(m);
-          var gw = A.div(A.mul(two, sw), mm);
-          var gb = A.div(A.mul(two, sb), mm);
-          w = A.sub(w, A.mul(lr, gw));
-          b = A.sub(b, A.mul(lr, gb));
+        var visit = visitFor(e);  // this epoch's order of the points
+        for (var start = 0; start < n; start += bs) {  // the last batch may be shorter
+          var next = step(A, x, y, visit, start, Math.min(start + bs, n), w, b, lr);
+          w = next[0];
+          b = next[1];
         }
         var row = { epoch: e + 1, w: w, b: b, loss: lossAt(A, x, y, w, b) };
         run.rows.push(row);
@@ -126,12 +130,16 @@
 
   function train(opts) {
     var epochs = Number(opts.epochs);
-    if (!(epochs >= 0) || Math.floor(epochs) !== epochs) throw new Error("epochs must be a non-negative integer");
+    if (!(epochs >= 0) || Math.floor(epochs) !== epochs) {
+      throw new Error("epochs must be a non-negative integer");
+    }
     var run = createRun(opts);
     for (var e = 0; e < epochs; e++) run.epoch();
     var out = { w: [], b: [], loss: [] };
     for (var k = 0; k < run.rows.length; k++) {
-      out.w.push(run.rows[k].w); out.b.push(run.rows[k].b); out.loss.push(run.rows[k].loss);
+      out.w.push(run.rows[k].w);
+      out.b.push(run.rows[k].b);
+      out.loss.push(run.rows[k].loss);
     }
     return out;
   }
