@@ -110,7 +110,15 @@ def docs(session: nox.Session) -> None:
         return
     session.run("mkdocs", "build", "--strict", *session.posargs, env=env)
     # The built pages, the notebooks and the playground in headless Chromium.
-    session.run("pytest", "tests/docs", env={"LINFIT_SITE": "site"})
+    session.run(
+        "pytest",
+        "tests/docs",
+        "-n",
+        "2",
+        "--dist",
+        "loadfile",
+        env={"LINFIT_SITE": "site"},
+    )
 
 
 @nox.session(default=False)

@@ -189,7 +189,7 @@ def chapter_entries(language: str) -> dict[str, tuple[str, str]]:
         text = page.read_text(encoding="utf-8")
         title = re.search(r"^# (.+)$", text, re.MULTILINE)
         chapter = page.name.replace(f".{language}.md", ".md")
-        for identifier in re.findall(r"^::: (linfit\S*)", text, re.MULTILINE):
+        for identifier in re.findall(r"^ *::: (linfit\S*)", text, re.MULTILINE):
             found[identifier] = (chapter, title.group(1) if title else chapter)
     return found
 

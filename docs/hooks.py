@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sys
@@ -29,6 +30,7 @@ from mkdocs.structure.files import File
 DOCS = Path(__file__).parent
 ROOT = DOCS.parent
 CHINESE = "zh/"
+_LOG = logging.getLogger("mkdocs.hooks.linfit")
 
 
 def on_config(config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
@@ -36,6 +38,8 @@ def on_config(config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
         if path not in sys.path:
             sys.path.insert(0, path)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    _quiet_libraries()
+    _code_blocks_have_source()
     # NumPy 2 asks __array__ to take copy=; TensorFlow's variables do not yet, and
     # Keras's save_weights (the Keras chapter) triggers it: noise in the build log,
     # with a stack, that says nothing about the docs (pyproject.toml filters it too).
@@ -51,13 +55,124 @@ def on_config(config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
     return config
 
 
+_NOTEBOOKS: dict[str, str] = {}
+"""Notebook text by the path it is written to, when its page is written."""
+
+
+def _quiet_libraries() -> None:
+    """No TensorFlow, absl or jieba lines in the build log.
+
+    TensorFlow is imported through linfit (which filters its C++ INFO lines) before a
+    page imports it, and jieba (the Chinese search index's word splitter) reports only
+    problems.
+    """
+    import logging
+
+    import jieba
+
+    from linfit._tensorflow import tf
+
+    jieba.setLogLevel(logging.WARNING)
+    import linfit_docs  # noqa: F401  registers the CJK font before any page draws
+
+    # The data-parallelism chapter mirrors over two logical CPUs, which must be made
+    # before TensorFlow's first operation, that is, before the first page runs.
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    if tf.config.get_logical_device_configuration(cpu) is None:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+        )
+
+
+def _code_blocks_have_source() -> None:
+    """Let the pages' code find its own source, as it can in a notebook or a file.
+
+    markdown-exec compiles each block under a name like ``<code block: session
+    loop-en; n3>`` that ``inspect`` cannot read, so ``tf.function`` (AutoGraph) warns
+    that it cannot convert functions defined on a page. IPython registers each cell's
+    code with ``linecache``; this does the same for each block.
+    """
+    import linecache
+
+    from markdown_exec._internal.formatters import python
+
+    original = python.exec_python
+    if getattr(original, "registers_source", False):
+        return
+
+    def exec_python(code: str, filename: str, exec_globals=None) -> None:  # noqa: ANN001
+        lines = code.splitlines(keepends=True)
+        linecache.cache[filename] = (len(code), None, lines, filename)
+        original(code, filename, exec_globals)
+
+    exec_python.registers_source = True  # type: ignore[attr-defined]
+    python.exec_python = exec_python
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
     import api_page
+    import pages
 
+    name, _, language = page.file.src_uri.removesuffix(".md").rpartition(".")
     if api_page.MARKER in markdown:
-        language = "zh" if page.file.src_uri.endswith(".zh.md") else "en"
         markdown = markdown.replace(api_page.MARKER, api_page.markdown(language))
-    return markdown
+    _use_locale(config, language)
+    notebook = None
+    if pages.runnable_code(markdown):
+        notebook = pages.notebook_name(name, language)
+        target = Path(page.file.abs_dest_path).parent / notebook
+        _NOTEBOOKS[str(target)] = pages.notebook_json(markdown, language)
+    return pages.for_mkdocs(markdown, notebook)
+
+
+def _use_locale(config, language: str) -> None:  # noqa: ANN001
+    """API entries in the page's language.
+
+    mkdocstrings' section titles and, on Chinese pages, each docstring's summary
+    (``docs/api_zh.json``).
+    """
+    handlers = config.plugins["mkdocstrings"].handlers
+    handlers._locale = language
+    handlers.get_handler("python").env.globals["linfit_summary"] = summary
+
+
+_SUMMARIES: dict[str, dict[str, str]] = {}
+
+
+def summary(path: str, text: str, locale: str) -> str:
+    """``text`` (a docstring's description) with its first paragraph in ``locale``.
+
+    The table holds the English it translates: when a docstring's summary changes,
+    or a new one has none, the build says so (and fails, being strict).
+    """
+    if locale != "zh":
+        return text
+    if not _SUMMARIES:
+        _SUMMARIES.update(
+            json.loads((DOCS / "api_zh.json").read_text(encoding="utf-8"))
+        )
+    first, _, rest = text.partition("\n\n")
+    entry = _SUMMARIES.get(path)
+    if entry is None:
+        _LOG.warning("docs/api_zh.json: no Chinese summary for %s: %r", path, first)
+        return text
+    if " ".join(entry["en"].split()) != " ".join(first.split()):
+        _LOG.warning(
+            "docs/api_zh.json: the summary of %s changed; translate it again: %r",
+            path,
+            first,
+        )
+        return text
+    return entry["zh"] + ("\n\n" + rest if rest else "")
+
+
+def on_post_page(output, page, config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
+    for target, text in list(_NOTEBOOKS.items()):
+        if Path(target).parent == Path(page.file.abs_dest_path).parent:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            Path(target).write_text(text, encoding="utf-8")
+            del _NOTEBOOKS[target]
+    return _relative_links(output, page)
 
 
 def on_files(files, config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
@@ -77,7 +192,7 @@ _ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s
 _BASE = re.compile(r'("base": ")([^"]*)(")')
 
 
-def on_post_page(output, page, config, **kwargs):  # noqa: ANN001, ANN003, ANN201, D103
+def _relative_links(output: str, page) -> str:  # noqa: ANN001
     depth = page.url.count("/")
     to_root = "../" * depth or "./"
     output = _ABSOLUTE.sub(lambda m: m.group(1) + to_root, output)

@@ -53,7 +53,18 @@ def svg(figure: Any) -> str:
         warnings.filterwarnings("error", message=r"Glyph .* missing from font")
         figure.savefig(buffer, format="svg")
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    # The smallest text drawn, in points: the browser tests check how many pixels
+    # high it ends up on a phone (the text itself is paths, not fonts).
+    from matplotlib.text import Text
+
+    sizes = [
+        item.get_fontsize()
+        for item in figure.findobj(Text)
+        if item.get_visible() and item.get_text().strip()
+    ]
+    smallest = f' data-smallest-text-pt="{min(sizes):g}"' if sizes else ""
+    return "<svg" + smallest + text[len("<svg") :]
 
 
 @cache
@@ -67,7 +78,7 @@ def canonical() -> dict[str, Any]:
 
 @cache
 def learning_rate_runs(epochs: int = 30) -> dict[float, linfit.History]:
-    """Full-batch runs at fractions of the stable rate 2/L on the canonical data."""
+    """Full-batch runs at fractions of the stable rate 2/λ_max on the canonical data."""
     x, y = canonical()["x"].numpy(), canonical()["y"].numpy()
     bound = linfit.stable_learning_rate(x)
     runs = {}
@@ -90,7 +101,7 @@ def learning_rate_figure(language: str = "en") -> Any:
 
     from linfit.files.figures import LABELS
 
-    label = "η = {:.2f} · 2/L"
+    label = "η = {:.2f} · 2/λ_max"
     figure = Figure(figsize=(6, 4), layout="constrained")
     axes = figure.add_subplot()
     for fraction, history in learning_rate_runs().items():
@@ -311,8 +322,12 @@ def bench_figure(report: dict[str, Any], language: str) -> Any:
     """Milliseconds per epoch against n for each method, the read time dashed."""
     from matplotlib.figure import Figure
 
+    from linfit.files.figures import FONT_SIZE
+
     words = _WORDS[language]
-    figure = Figure(figsize=(7, 4.5), layout="constrained")
+    # 5 inches wide, as the package's figures: the text stays readable on a phone;
+    # the legend goes below the axes, where its many rows hide no curve.
+    figure = Figure(figsize=(5, 5.6), layout="constrained")
     axes = figure.add_subplot()
     for method in dict.fromkeys(row["method"] for row in report["results"]):
         rows = [row for row in report["results"] if row["method"] == method]
@@ -331,9 +346,10 @@ def bench_figure(report: dict[str, Any], language: str) -> Any:
     )
     axes.set_xscale("log")
     axes.set_yscale("log")
-    axes.set_xlabel(words["n"])
-    axes.set_ylabel(words["ms"])
-    axes.legend(fontsize=8)
+    axes.set_xlabel(words["n"], fontsize=FONT_SIZE)
+    axes.set_ylabel(words["ms"], fontsize=FONT_SIZE)
+    axes.tick_params(labelsize=FONT_SIZE, which="both")
+    figure.legend(loc="outside lower center", ncols=2, fontsize=FONT_SIZE)
     return figure
 
 

@@ -6,75 +6,20 @@ the learning rate, the start and the batches through the page's own controls,
 steps through epochs, and reads both the rows the page holds and what it
 displays. They must equal ``linfit.train``'s History within the conformance
 bounds (each within the trajectory bound of the exact run, so within twice it of
-each other); above 2/L the divergence message must appear; the browser console
+each other); above 2/λ_max the divergence message must appear; the browser console
 must stay free of errors; in both languages. Without a browser here the tests
 skip, saying so; ``.ci/run`` installs one.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import linfit
 from linfit import bounds, reference
-
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None,
-    reason="needs Debian's chromium and chromium-driver (apt-get install chromium "
-    "chromium-driver); .ci/run installs them",
-)
-
-
-@pytest.fixture(scope="module")
-def server(site: Path):
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(site)
-    )
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    webdriver = pytest.importorskip(
-        "selenium.webdriver", reason="selenium is not installed"
-    )
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 def set_field(driver, element_id: str, value: str) -> None:
@@ -166,9 +111,9 @@ def test_the_page_trains_what_linfit_trains(
 @pytest.mark.parametrize(
     ("language", "dataset", "batch", "fraction"),
     [
-        ("en", "canonical", "full", 1.5),  # above 2/L
+        ("en", "canonical", "full", 1.5),  # above 2/λ_max
         ("zh", "canonical", "full", 1.5),
-        # Below the full-batch 2/L, but a batch of 10 evenly spaced points at the
+        # Below the full-batch 2/λ_max, but a batch of 10 evenly spaced points at the
         # end of [-2, 2] has a lower bound of its own: linfit blames the batches.
         ("en", "linspace", "10", 0.9),
         ("zh", "linspace", "10", 0.9),
@@ -215,7 +160,7 @@ def test_a_diverging_run_stops_with_linfits_divergence_message(
         )
     else:
         assert message.startswith("训练发散")
-        assert f"第 {error.epoch} 轮" in message and f"2/L = {bound:.6g}" in message
+        assert f"第 {error.epoch} 轮" in message and f"2/λ_max = {bound:.6g}" in message
         assert (f"一批 {batch} 个点" in message) == (batch != "full")
     assert browser.find_element("id", "lp-step").get_attribute("disabled") is not None
     assert severe_console_entries(browser) == []
