@@ -10,7 +10,7 @@ Each test looks for one class of defect on every page of both languages:
   cell splits it);
 * API sections whose one return value is split into several entries.
 
-The layout in a real browser (widths in pixels) is checked in ``test_layout.py``.
+The layout in a real browser (widths in pixels) is checked in ``test_page_layout.py``.
 """
 
 from __future__ import annotations
