@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # The public names and where each lives: the one list of them
     from linfit.errors import LinfitError as LinfitError
     from linfit.errors import TrainingInterrupted as TrainingInterrupted
     from linfit.files.csvfile import load_csv as load_csv
+    from linfit.files.streaming import train_streaming as train_streaming
     from linfit.history import History as History
     from linfit.loop import train as train
     from linfit.loss import l2_gradient as l2_gradient

@@ -46,6 +46,7 @@ __all__ = [
     "gradient_error_bound",
     "loss_error_bound",
     "moments_error_bound",
+    "moments_loss_error_bound",
     "step_error_bound",
     "trajectory_error_bound",
 ]
@@ -201,12 +202,9 @@ def _gradient_bound(
     per_term = (ROUNDINGS_PER_TERM + 1) * smallest
     underflow = per_term * np.array([np.sum(1.0 + np.abs(x)), float(x.size)])
     mean_abs_x, mean_m = float(np.mean(np.abs(x))), float(np.mean(magnitudes))
-    moments_term = (
-        gamma(x.size + MOMENTS_ROUNDINGS, 2.0**-53)
-        * 8.0
-        * np.array(
-            [3.0 * np.mean(np.abs(x) * magnitudes) + 4.0 * mean_abs_x * mean_m, mean_m]
-        )
+    g64 = gamma(x.size + MOMENTS_ROUNDINGS, 2.0**-53)
+    moments_term = (8.0 * g64) * np.array(
+        [3.0 * np.mean(np.abs(x) * magnitudes) + 4.0 * mean_abs_x * mean_m, mean_m]
     )
     return rounding + underflow + moments_term
 
@@ -334,25 +332,15 @@ def trajectory_error_bound(
     order = reference.check_order(order, epochs, x.size)
     w, b = float(w), float(b)
     # A starting point that float32 cannot hold exactly is rounded first.
-    error = (
-        float(np.hypot(w - float(np.float32(w)), b - float(np.float32(b))))
-        if precision == "float32"
-        else 0.0
-    )
+    w32, b32 = (float(np.float32(v)) if precision == "float32" else v for v in (w, b))
+    error = float(np.hypot(w - w32, b - b32))
     bounds = [error]
     for epoch in range(epochs):
         for batch in reference.batch_indices(x.size, batch_size, order, epoch):
             eigenvalues = np.linalg.eigvalsh(reference.hessian(x[batch]))
             rho = float(np.max(np.abs(1.0 - learning_rate * eigenvalues)))
-            delta = step_error_bound(
-                w,
-                b,
-                x[batch],
-                y[batch],
-                learning_rate,
-                slack=error,
-                precision=precision,
-            )
+            at = (w, b, x[batch], y[batch], learning_rate)
+            delta = step_error_bound(*at, slack=error, precision=precision)
             error = rho * error + delta
             w, b = reference.step(w, b, x[batch], y[batch], learning_rate)
         bounds.append(error)
@@ -396,3 +384,17 @@ def moments_error_bound(
         * (float(np.mean(np.abs(dx * dy))) + 3 * a_x * a_y),
         "var_y": 4.0 * gamma(n + 6, unit) * float(np.mean(dy * dy)),
     }
+
+
+def moments_loss_error_bound(w: float, b: float, moments: Any) -> float:
+    """[`loss_error_bound`][linfit.bounds.loss_error_bound]'s float64 term, from moments.
+
+    For data streamed from a file, known by its [`Moments`][linfit.moments.Moments]:
+    ``mean(M)² ≤ mean(M²) ≤ 3·(w²·mean(x²) + b² + mean(y²))`` (Cauchy–Schwarz),
+    ``mean(x²) = S_xx + m_x²``; so ``γ⁽⁶⁴⁾_{n+16}·36·mean(M²)`` needs no data.
+    """
+    w, b = check_finite_scalar(w, "w"), check_finite_scalar(b, "b")
+    square_x = moments.var_x + moments.mean_x**2
+    square_y = moments.var_y + moments.mean_y**2
+    mean_square = 3.0 * (w * w * square_x + b * b + square_y)
+    return float(gamma(moments.n + MOMENTS_ROUNDINGS, 2.0**-53) * 36.0 * mean_square)

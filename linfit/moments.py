@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BLOCK", "Moments", "batch_moments", "moments"]
+__all__ = ["BLOCK", "MomentSums", "Moments", "batch_moments", "moments"]
 
 BLOCK = 1 << 17
 """Points converted to float64 at a time (1 MB per array: the block stays in
@@ -102,6 +102,28 @@ class Moments:
         """``(∂L/∂w, ∂L/∂b) = (2·(w·S_xx − S_xy + m_x·c), 2·c)``."""
         c = w * self.mean_x + b - self.mean_y
         return 2.0 * (w * self.var_x - self.cov_xy + self.mean_x * c), 2.0 * c
+
+    def least_squares(self) -> tuple[float, float]:
+        """The minimizer ``(w, b) = (S_xy / S_xx, m_y − w·m_x)`` of the loss.
+
+        When it is not unique (all ``x`` equal), the one with the smallest
+        ``w² + b²``, as [`linfit.reference.least_squares`][] returns.
+        """
+        if self.var_x == 0.0:
+            x0 = self.mean_x
+            return self.mean_y * x0 / (x0 * x0 + 1), self.mean_y / (x0 * x0 + 1)
+        w = self.cov_xy / self.var_x
+        return w, self.mean_y - w * self.mean_x
+
+    def stable_learning_rate(self) -> float:
+        """``2 / λ_max`` of the Hessian ``2 [[S_xx + m_x², m_x], [m_x, 1]]``.
+
+        The same number as [`linfit.reference.stable_learning_rate`][] up to
+        float64 rounding, from the moments alone.
+        """
+        mean_square = self.var_x + self.mean_x * self.mean_x
+        hessian = 2.0 * np.array([[mean_square, self.mean_x], [self.mean_x, 1.0]])
+        return float(2.0 / np.linalg.eigvalsh(hessian)[-1])
 
 
 def _finish(n: int, shift: tuple[float, float], sums: tuple[float, ...]) -> Moments:
@@ -191,6 +213,70 @@ def moments(x: np.ndarray, y: np.ndarray) -> Moments:
         shift = (result.mean_x, result.mean_y)
         result = _finish(n, shift, _sums(x, y, shift))
     return result
+
+
+class MomentSums:
+    """The moments of data that arrives in pieces (a file read chunk by chunk).
+
+    Each piece is added to five float64 sums of the data shifted by
+    ``(s_x, s_y)``, by default the first point: one read, however large the means
+    are beside the spread, and nothing of a piece is kept. Sums of pieces add up
+    to the sums of the whole data (in another order), so the error bound is that
+    of [`linfit.bounds.moments_error_bound`][] with ``shift=(s_x, s_y)``; and
+    workers that share a shift combine their sums by adding them (an all-reduce).
+
+    Args:
+        shift: The ``(s_x, s_y)`` to subtract; ``None`` takes the first point.
+
+    Examples:
+        >>> sums = MomentSums()
+        >>> sums.add(np.float32([0, 1]), np.float32([1, 3]))
+        >>> sums.add(np.float32([2]), np.float32([5]))
+        >>> m = sums.moments()
+        >>> m.n, m.shift, m.mean_x, m.mean_y, m.var_x
+        (3, (0.0, 1.0), 1.0, 3.0, 0.6666666666666667)
+        >>> m.least_squares()
+        (2.0, 1.0)
+    """
+
+    def __init__(self, shift: tuple[float, float] | None = None) -> None:
+        if shift is not None:
+            from linfit.validation import check_pair
+
+            shift = check_pair(shift, "shift")
+        self.shift = shift
+        self.totals = np.zeros(6)
+        """``[n, Σd_x, Σd_y, Σd_x², Σd_x·d_y, Σd_y²]``, float64: what workers add up."""
+
+    def add(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Add a piece: two float32 arrays of shape ``(K,)``, finite, ``K >= 0``.
+
+        Raises:
+            InputTypeError, InputValueError: For a piece ``train`` would refuse
+                (but an empty one is allowed).
+        """
+        from linfit.validation import as_data
+
+        if np.size(x) == 0 and np.size(y) == 0:
+            return
+        x, y = as_data(x, y)
+        if self.shift is None:
+            self.shift = (float(x[0]), float(y[0]))
+        self.totals += (x.size, *_sums(x, y, self.shift))
+
+    def moments(self) -> Moments:
+        """The [`Moments`][linfit.moments.Moments] of every point added so far.
+
+        Raises:
+            InputValueError: If no point was added.
+        """
+        from linfit.errors import InputValueError
+
+        n = int(self.totals[0])
+        if n == 0 or self.shift is None:
+            raise InputValueError("no data points were read; at least one is needed")
+        sums = tuple(float(t) for t in self.totals[1:])
+        return _finish(n, self.shift, sums)
 
 
 def _cancels(mean: float, variance: float) -> bool:

@@ -60,6 +60,7 @@ def test_fit_json_is_one_object_matching_train(capsys, points_csv) -> None:
         "epochs": 7,
         "batch_size": None,
         "engine": "moments",
+        "streamed": True,  # full batch on the moments: one read of the file
         "init": {"w": 1.0, "b": -1.0},
     }
     assert set(document["history"]) == {"epoch", "w", "b", "loss"}

@@ -64,6 +64,15 @@ CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
         linfit.train,
         {"model": None, "x": X, "y": Y, "epochs": 2, "learning_rate": 0.05},
     ),
+    "train_streaming": (  # the source: pieces of (x, y); a path is test_streaming's
+        linfit.train_streaming,
+        {
+            "model": None,
+            "source": [(X[:2], Y[:2]), (X[2:], Y[2:])],
+            "epochs": 2,
+            "learning_rate": 0.05,
+        },
+    ),
     "l2_loss": (linfit.l2_loss, {"y_pred": TX, "y": TY}),
     "l2_gradient": (linfit.l2_gradient, {"w": 1.0, "b": 0.0, "x": TX, "y": TY}),
     "loss_and_gradients": (
@@ -145,7 +154,7 @@ CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
         {"x": X, "y": Y, "steps": 2, "learning_rate": 0.05},
     ),
 }
-NEEDS_MODEL = {"train", "loss_and_gradients", "gradient_step"}
+NEEDS_MODEL = {"train", "train_streaming", "loss_and_gradients", "gradient_step"}
 ALLOWS_NAN = {"History.from_rows", "format_row"}
 """A History records a diverged run too (``on_divergence="continue"``): NaN and
 infinity are values it must hold and print."""

@@ -19,10 +19,11 @@ __all__ = ["FIGURES", "demo"]
 
 def _comparison(w: float, b: float, loss: float, x: Any, y: Any) -> None:
     """Print the trained line beside the least-squares optimum and the truth."""
-    from linfit.cli.report import comparison
+    from linfit.cli.report import comparison, least_squares_line
 
+    best = least_squares_line(x, y)
     print()
-    print("\n".join(comparison(w, b, loss, x, y, (DEMO_TRUE_W, DEMO_TRUE_B))))
+    print("\n".join(comparison(w, b, loss, best, (DEMO_TRUE_W, DEMO_TRUE_B))))
 
 
 def demo(arguments: argparse.Namespace) -> None:

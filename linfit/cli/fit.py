@@ -15,22 +15,51 @@ __all__ = ["columns_option", "fit"]
 
 def columns_option(text: str) -> tuple[str | int, str | int]:
     """``--columns X,Y``: two header names, or 0-based indices (digits), or a mix."""
-    parts = [part.strip() for part in text.split(",")]
-    if len(parts) != 2 or not all(parts):
-        raise argparse.ArgumentTypeError(
-            f"expected two columns as X,Y (header names or 0-based indices), got {text!r}"
-        )
-    first, second = (int(p) if p.isdigit() else p for p in parts)
-    return first, second
+    from linfit.files.csvfile import parse_columns
+
+    try:
+        return parse_columns(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def fit(arguments: argparse.Namespace) -> None:
-    """Run ``linfit fit`` with the parsed ``arguments``."""
-    from linfit.files.csvfile import read_csv
+    """Run ``linfit fit`` with the parsed ``arguments``.
+
+    A full-batch run on the moments engine (the default) streams the file: one
+    read, in pieces of bounded size, then every epoch on the moments
+    ([`linfit.files.streaming`][]). Any other run loads the points.
+    """
+    from linfit.files.sources import chunks, read_moments
 
     source: Any = sys.stdin.buffer if arguments.data == "-" else arguments.data
+    options = {"columns": arguments.columns, "comments": arguments.comments}
+    streamed = (
+        arguments.strategy != "mirrored"
+        and arguments.batch_size is None
+        and arguments.mode in ("auto", "moments")
+    )
     # NumPy only: a bad file is refused before TensorFlow loads.
-    x, y = read_csv(source, columns=arguments.columns, comments=arguments.comments)
+    if streamed:
+        full = read_moments(source, **options)
+        n, best_w, best_b = full.n, *full.least_squares()
+        best = (best_w, best_b, full.loss(best_w, best_b))
+    else:
+        import numpy as np
+
+        from linfit.cli.report import least_squares_line
+
+        parts = list(chunks(source, **options))
+        x = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.float32)
+        y = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32)
+        if len(x) < 2:
+            from linfit.errors import DataFileError
+            from linfit.files.blocks import name_of
+
+            raise DataFileError(
+                name_of(source), f"needs at least 2 data rows, found {len(x)}"
+            )
+        n, best = len(x), least_squares_line(x, y)
     import linfit
     from linfit import engines
 
@@ -45,33 +74,41 @@ def fit(arguments: argparse.Namespace) -> None:
     else:
         with strategy.scope():  # variables mirrored on every replica, as the guide says
             model = linfit.LinearModel(w=arguments.init_w, b=arguments.init_b)
-    history = linfit.train(
-        model,
-        x,
-        y,
-        epochs=arguments.epochs,
-        learning_rate=arguments.learning_rate,
-        batch_size=arguments.batch_size,
-        verbose=not (arguments.json or arguments.quiet),
-        mode=mode,
-        strategy=strategy,
-    )
+    settings: dict[str, Any] = {
+        "epochs": arguments.epochs,
+        "learning_rate": arguments.learning_rate,
+        "verbose": not (arguments.json or arguments.quiet),
+    }
+    if streamed:
+        from linfit.files.streaming import train_on_moments
+
+        history = train_on_moments(model, full, **settings)
+    else:
+        history = linfit.train(
+            model,
+            x,
+            y,
+            batch_size=arguments.batch_size,
+            mode=mode,
+            strategy=strategy,
+            **settings,
+        )
     final = history.final
     if arguments.json:
-        best_w, best_b = linfit.least_squares(x, y)
         document = {
             "inputs": {
                 "data": "-" if arguments.data == "-" else str(arguments.data),
-                "n": len(x),
+                "n": n,
                 "learning_rate": arguments.learning_rate,
                 "epochs": arguments.epochs,
                 "batch_size": arguments.batch_size,
                 "engine": engines.choose(strategy).NAME if mode == "auto" else mode,
+                "streamed": streamed,
                 "init": {"w": arguments.init_w, "b": arguments.init_b},
             },
             "history": history.to_dict(),
             "final": final,
-            "least_squares": {"w": best_w, "b": best_b},
+            "least_squares": {"w": best[0], "b": best[1]},
         }
         print(json.dumps(document))
         return
@@ -79,5 +116,5 @@ def fit(arguments: argparse.Namespace) -> None:
         from linfit.cli.report import comparison
 
         print()
-        print("\n".join(comparison(final["w"], final["b"], final["loss"], x, y, None)))
+        print("\n".join(comparison(final["w"], final["b"], final["loss"], best, None)))
     print(f"final: W={final['w']:.6g} b={final['b']:.6g} loss={final['loss']:.6g}")

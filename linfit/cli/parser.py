@@ -112,16 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     fit = commands.add_parser(
         "fit",
-        help="train on the points of a CSV file",
-        description="Train a linear model on the points of a CSV file: two columns x,y "
-        "(or pick two with --columns), a header line optional. Every data row is read "
-        "or refused by its line number; nothing is skipped but blank lines.",
+        help="train on the points of a data file (CSV, Parquet, .npy, .npz)",
+        description="Train a linear model on the points of a data file: CSV with two "
+        "columns x,y (or pick two with --columns), a header line optional; or .parquet, "
+        ".npy (an N×2 array) or .npz (arrays x and y). Every data row is read or refused "
+        "by its line (CSV) or row number; nothing is skipped but blank lines. A "
+        "full-batch run on the moments engine (the default) streams the file: one read "
+        "in pieces of bounded size, so memory stays flat however large it is.",
     )
     fit.add_argument(
         "--data",
         metavar="FILE",
         required=True,
-        help="the data file, or - for standard input",
+        help="the data file (format by suffix: .parquet, .npy, .npz, else CSV), or - "
+        "for CSV on standard input",
     )
     fit.add_argument(
         "--columns",
@@ -182,6 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", metavar="FILE.json", type=Path, help="save the results"
     )
     bench.add_argument("--quick", action="store_true", help="n = 10^3 only, 2 repeats")
+    bench.add_argument(
+        "--scale",
+        action="store_true",
+        help="instead: a full-batch fit of CSV files of 10^6 and 10^7 rows (and "
+        "--scale-rows), streamed, against np.loadtxt and pyarrow, with peak memory and "
+        "the read on 1 and 2 workers (needs pyarrow; writes the files to a temporary "
+        "folder)",
+    )
+    bench.add_argument(
+        "--scale-rows",
+        metavar="N",
+        type=int,
+        action="append",
+        default=[],
+        help="with --scale: also measure a file of N rows (repeatable), e.g. 100000000",
+    )
 
     conformance = commands.add_parser(
         "conformance",

@@ -56,8 +56,10 @@ class Problem:
         model: The model to train, or ``None`` for a trainer that keeps its
             parameters elsewhere (the Keras and functional variants).
         start: ``(w, b)`` before training: where training starts.
-        x: Inputs, float32, shape ``(N,)``, finite.
-        y: Targets, float32, shape ``(N,)``, finite.
+        x: Inputs, float32, shape ``(N,)``, finite; empty (shape ``(0,)``) for
+            data streamed from a file ([`linfit.files.streaming`][]), which only
+            the moments stand for.
+        y: Targets, float32, shape ``(N,)``, finite; empty likewise.
         moments: The data's [`Moments`][linfit.moments.Moments].
         epochs: Number of epochs, ``>= 0``.
         learning_rate: Step size, ``> 0`` (engines use its float32 rounding).
@@ -119,8 +121,8 @@ class Problem:
 
     @property
     def n(self) -> int:
-        """Number of data points."""
-        return len(self.x)
+        """Number of data points (``x`` and ``y`` are empty when they were streamed)."""
+        return self.moments.n
 
     @property
     def full_batch(self) -> bool:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from linfit.bounds import loss_error_bound
+from linfit.bounds import loss_error_bound, moments_loss_error_bound
 from linfit.engines.problem import Problem, write_scalar
 from linfit.errors import DivergenceError, InputValueError, TrainingInterrupted
 from linfit.history import History, format_row
@@ -182,7 +182,12 @@ class Recorder:
             # pass over the data, so it is computed only when a row crosses the line.
             self._limit_is_exact = True
             x, y = self.problem.x, self.problem.y
-            bound = loss_error_bound(self.w[0], self.b[0], x, y)
+            if x.size:
+                bound = loss_error_bound(self.w[0], self.b[0], x, y)
+            else:  # data streamed from a file (train_streaming): its moments only
+                bound = moments_loss_error_bound(
+                    self.w[0], self.b[0], self.problem.moments
+                )
             self._limit = DIVERGENCE_FACTOR * (self.loss[0] + bound)
             if loss <= self._limit:
                 return
@@ -191,7 +196,11 @@ class Recorder:
             epoch,
             loss,
             problem.learning_rate,
-            stable_learning_rate(problem.x),
+            (
+                stable_learning_rate(problem.x)
+                if problem.x.size
+                else problem.moments.stable_learning_rate()
+            ),
             self.history(),
             problem.batch_size if problem.batch_size < problem.n else None,
         )

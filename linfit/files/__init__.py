@@ -1,6 +1,9 @@
 """Files: reading data, saving runs, drawing figures, and writing any of them safely.
 
-* [`linfit.files.csvfile`][] reads a two-column CSV file strictly (NumPy only);
+* [`linfit.files.csvfile`][] reads a two-column CSV file strictly (NumPy only),
+  [`linfit.files.formats`][] Parquet and NumPy files, and
+  [`linfit.files.sources`][] any of them (or a stream, or pairs of arrays) piece by piece;
+* [`linfit.files.streaming`][] trains on a file without loading it;
 * [`linfit.files.checkpoint`][] saves a model with its History and restores it
   bit for bit;
 * [`linfit.files.figures`][] draws the original tutorials' figures with matplotlib;
@@ -21,5 +24,8 @@ __all__ = [
     "datasets",
     "fastcsv",
     "figures",
+    "formats",
+    "sources",
+    "streaming",
 ]
 __getattr__ = lazy_submodules(__name__, tuple(__all__))

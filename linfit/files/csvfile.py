@@ -49,13 +49,22 @@ from linfit.files.blocks import (
     check_utf8,
     name_of,
     opened,
+    read_ahead,
 )
 from linfit.files.fastcsv import fast_parse
 
 if TYPE_CHECKING:
     from linfit._tensorflow import tf
 
-__all__ = ["BLOCK_BYTES", "MAX_LINE_BYTES", "iter_csv", "load_csv", "read_csv"]
+__all__ = [
+    "BLOCK_BYTES",
+    "MAX_LINE_BYTES",
+    "header_line",
+    "iter_csv",
+    "load_csv",
+    "parse_columns",
+    "read_csv",
+]
 
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
@@ -118,12 +127,18 @@ def iter_csv(
     _check_options(columns, comments)
     layout: _Layout | None = None
     with opened(source, name) as stream:
-        for first_line, block in blocks(stream, name, block_bytes):
-            data = block.removeprefix(codecs.BOM_UTF8) if first_line == 1 else block
-            if not data.isascii():  # ASCII is UTF-8; anything else must decode
+        for first_line, block in read_ahead(stream, name, block_bytes):
+            data: bytes | memoryview = block
+            if first_line == 1 and bytes(block[:3]) == codecs.BOM_UTF8:
+                data = block[3:]
+            if not _is_ascii(data):  # ASCII is UTF-8; anything else must decode
                 check_utf8(data, name, first_line)
             if layout is None:
-                found = _first_content_line(data, comments)
+                found = _first_content_line(bytes(data[:MAX_LINE_BYTES]), comments)
+                if found is None or found[1] == min(len(data), MAX_LINE_BYTES):
+                    found = _first_content_line(
+                        bytes(data), comments
+                    )  # rare: search on
                 if found is None:
                     continue  # only blank lines (or comments) so far
                 offset, end, cells = found
@@ -134,6 +149,44 @@ def iter_csv(
             yield _parse(data, layout, name, first_line, comments)
 
 
+def parse_columns(text: str) -> Columns:
+    """``"X,Y"`` as two columns: header names, or 0-based indices (digits), or a mix.
+
+    Raises:
+        ValueError: If ``text`` does not name two columns.
+    """
+    parts = [part.strip() for part in str(text).split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(
+            f"expected two columns as X,Y (header names or 0-based indices), got {text!r}"
+        )
+    first, second = (int(p) if p.isdigit() else p for p in parts)
+    return first, second
+
+
+def header_line(source: str | os.PathLike[str], *, comments: str | None = None) -> str:
+    """The header line of a CSV file, with its line end, or ``""`` if it has none.
+
+    Raises:
+        DataFileError: If the file cannot be read or is not text.
+    """
+    name = name_of(source)
+    _check_options(None, comments)
+    with opened(source, name) as stream:
+        for _, block in blocks(stream, name, MAX_LINE_BYTES):
+            data = bytes(block).removeprefix(codecs.BOM_UTF8)
+            check_utf8(data, name, 1)
+            found = _first_content_line(data, comments)
+            if found is None:
+                continue
+            _, end, cells = found
+            if not _is_header(cells):
+                return ""
+            start = data.rfind(b"\n", 0, end) + 1
+            return data[start : end + 1].decode("utf-8").rstrip("\r\n") + "\n"
+    return ""
+
+
 def load_csv(
     source: Source, *, columns: Columns | None = None, comments: str | None = None
 ) -> tuple[tf.Tensor, tf.Tensor]:
@@ -142,6 +195,11 @@ def load_csv(
 
     x, y = read_csv(source, columns=columns, comments=comments)
     return tf.constant(x), tf.constant(y)
+
+
+def _is_ascii(data: bytes | memoryview) -> bool:
+    codes = np.frombuffer(data, dtype=np.uint8)
+    return not codes.size or int(codes.max()) < 128
 
 
 def _check_options(columns: object, comments: object) -> None:
@@ -242,20 +300,22 @@ def _layout(cells: list[str], columns: Columns | None, name: str, line: int) -> 
 
 
 def _parse(
-    data: bytes, layout: _Layout, name: str, first_line: int, comments: str | None
+    data: bytes | memoryview,
+    layout: _Layout,
+    name: str,
+    first_line: int,
+    comments: str | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Complete lines as float32 ``(x, y)``: the fast parser, else the careful one."""
     if not re.search(rb"\S", data):  # stops at the first byte that is not a space
         return np.zeros(0, np.float32), np.zeros(0, np.float32)
     mark = None if comments is None else comments.encode("utf-8")
-    has_comments = (
-        mark is not None
-        and mark in data
-        and re.search(rb"(?m)^[ \t]*" + re.escape(mark), data)
+    has_comments = mark is not None and re.search(
+        rb"(?m)^[ \t]*" + re.escape(mark), data
     )
     values = None if has_comments else fast_parse(data, layout.cells, layout.pick)
     if values is None:
-        text = data.decode("utf-8")  # decodable: checked before
+        text = str(data, "utf-8")  # decodable: checked before
         values = _careful(text, layout, name, first_line, comments)
     return values[0], values[1]
 

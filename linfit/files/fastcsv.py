@@ -18,14 +18,14 @@ __all__ = ["fast_parse"]
 
 
 def fast_parse(
-    data: bytes, cells: int, pick: tuple[int, int]
+    data: bytes | memoryview, cells: int, pick: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Parse with pyarrow (or NumPy); ``None`` when it fails or meets a non-finite value."""
     columns: tuple[np.ndarray, np.ndarray] | None
     try:
         columns = _pyarrow(data, cells, pick)
     except ImportError:
-        columns = _numpy(data.decode("utf-8"), cells, pick)
+        columns = _numpy(str(data, "utf-8"), cells, pick)
     except Exception:  # the library refused something: the careful parser says what
         return None
     if columns is None:
@@ -38,7 +38,7 @@ def fast_parse(
 
 
 def _pyarrow(
-    data: bytes, cells: int, pick: tuple[int, int]
+    data: bytes | memoryview, cells: int, pick: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     from pyarrow import csv as pa_csv
@@ -46,7 +46,7 @@ def _pyarrow(
     names = [f"c{i}" for i in range(cells)]
     picked = [names[i] for i in pick]
     table = pa_csv.read_csv(
-        io.BytesIO(data),
+        pa.BufferReader(pa.py_buffer(data)),  # no copy
         read_options=pa_csv.ReadOptions(column_names=names),
         parse_options=pa_csv.ParseOptions(newlines_in_values=False),
         convert_options=pa_csv.ConvertOptions(
