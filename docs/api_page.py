@@ -67,6 +67,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
             "linfit.parallel",
             "linfit.parallel.mirrored",
             "linfit.parallel.multiworker",
+            "linfit.parallel.shards",
             "linfit.parallel.workers",
         ],
     ),
@@ -78,6 +79,9 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
             "linfit.files.csvfile",
             "linfit.files.blocks",
             "linfit.files.fastcsv",
+            "linfit.files.formats",
+            "linfit.files.sources",
+            "linfit.files.streaming",
             "linfit.files.datasets",
             "linfit.files.checkpoint",
             "linfit.files.figures",
@@ -94,6 +98,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
             "linfit.cli.fit",
             "linfit.cli.report",
             "linfit.cli.bench",
+            "linfit.cli.scale",
         ],
     ),
     (
@@ -150,12 +155,18 @@ SUMMARIES_ZH = {
     "linfit.parallel.multiworker": (
         "在本机的多个工作进程上用 MultiWorkerMirroredStrategy 训练。"
     ),
+    "linfit.parallel.shards": "把数据文件分给各工作进程：每个进程只读一遍自己那部分，算出它的矩。",
     "linfit.parallel.workers": "多工作进程训练启动的监督进程和工作进程。",
     "linfit.files.csvfile": (
         "读取 CSV 文件：只需 NumPy，好文件读得快，坏文件准确指出哪一行有什么问题。"
     ),
     "linfit.files.blocks": "按块读取数据源，每块在行尾结束并带有首行行号；拒绝不是文本的内容。",
     "linfit.files.fastcsv": "CSV 读取的快速路径：由成熟的库（pyarrow 或 NumPy）解析整块。",
+    "linfit.files.formats": "分块读取 Parquet、.npy 和 .npz 文件中的点，内存占用不随文件增大。",
+    "linfit.files.sources": (
+        "从任意来源（文件、字节流或 (x, y) 数组对）分块读取数据点，并一次读完算出矩。"
+    ),
+    "linfit.files.streaming": "不把数据文件载入内存就能训练：全批量训练只需读一遍文件。",
     "linfit.files.datasets": "随 linfit 提供的真实数据：NIST 的 Norris 校准数据及其认证值。",
     "linfit.files.checkpoint": "保存训练并在之后逐位相同地继续；从不删除用户的文件。",
     "linfit.files.figures": "原教程中的图，用 matplotlib 的面向对象接口绘制。",
@@ -165,6 +176,7 @@ SUMMARIES_ZH = {
     "linfit.cli.demo": "linfit demo：教程中的标准实验，可以选用它的任何一种写法。",
     "linfit.cli.fit": "linfit fit：用数据文件（或标准输入）中的点训练。",
     "linfit.cli.report": "linfit demo 和 linfit fit 训练后打印的内容：得到的直线与最优直线并列。",
+    "linfit.cli.scale": "linfit bench --scale：文件越来越大时，全批量拟合的读取时间和内存。",
     "linfit.cli.bench": "用多种方式计时训练，并与读一遍数据所需的时间比较。",
     "linfit.conformance.checker": "用标准向量检查移植版本的轨迹。",
     "linfit.conformance.cases": "一致性测试的各个用例：每个用例训练什么、为什么存在。",

@@ -15,7 +15,7 @@ import pytest
 
 import linfit
 from linfit import bounds
-from linfit.parallel import multiworker
+from linfit.parallel import multiworker, shards
 
 
 def launch(x, y, **settings):
@@ -153,9 +153,10 @@ def test_python_m_linfit_multiworker_help_names_and_explains_every_option() -> N
     )
     text = result.stdout
     assert text.startswith("usage: python -m linfit.multiworker")
-    for option in ("--workers", "--epochs", "--learning-rate", "--points"):
+    options = ("--workers", "--epochs", "--learning-rate", "--points", "--data")
+    for option in (*options, "--columns", "--comments"):
         assert option in text
-    assert text.count("(default:") == 6
+    assert text.count("(default:") == 9
     bad = subprocess.run(
         [sys.executable, "-m", "linfit.multiworker", "--workers", "many"],
         capture_output=True,
@@ -171,3 +172,23 @@ def test_free_ports_are_distinct_loopback_ports() -> None:
 
     ports = workers.free_ports(3)
     assert len(set(ports)) == 3 and all(1024 <= p < 65536 for p in ports)
+
+
+def test_two_workers_split_a_file_and_equal_the_run_on_one_process(tmp_path) -> None:
+    """Each worker reads its half of the CSV once; the sums are all-reduced."""
+    x, y = linfit.synthesize(n=4001, seed=2)
+    x, y = x.numpy(), y.numpy()
+    path = tmp_path / "points.csv"
+    np.savetxt(path, np.c_[x, y], delimiter=",", header="x,y", comments="", fmt="%.9g")
+    diagnostics: dict = {}
+    settings = {"epochs": 30, "learning_rate": 0.1}
+    history = shards.run_file(
+        str(path), workers=2, columns=("x", "y"), diagnostics=diagnostics, **settings
+    )
+    assert sorted(diagnostics["read_seconds"]) == ["0", "1"]  # both read a part
+    single = linfit.train_streaming(linfit.LinearModel(), path, **settings)
+    oracle = linfit.reference.train(x, y, **settings)
+    bound = bounds.trajectory_error_bound(x, y, **settings)
+    for run in (history, single):  # each within the bound of the reference
+        assert np.all(np.hypot(run.w - oracle.w, run.b - oracle.b) <= bound)
+    assert len(history) == 31

@@ -43,7 +43,13 @@ def _bench(arguments: argparse.Namespace) -> int:
         check_writable(arguments.output, "--output")
     from linfit.cli import bench
 
-    report = bench.main(quick=arguments.quick)
+    if arguments.scale:
+        from linfit.cli import scale
+
+        rows = tuple(sorted({*scale.ROWS, *arguments.scale_rows}))
+        report = scale.main(rows=rows)
+    else:
+        report = bench.main(quick=arguments.quick)
     if arguments.output is not None:
         from linfit.files.atomic import write_atomically
 

@@ -132,12 +132,20 @@ def _settings(
     from linfit.engines.problem import check_training_data
 
     x, y, _ = check_training_data(x, y)
+    settings = _common_settings(**given)
+    settings["batch_size"] = validation.check_batch_size(given["batch_size"], len(x))
+    return x, y, settings
+
+
+def _common_settings(**given: Any) -> dict[str, Any]:
+    """The settings that do not depend on the data, checked."""
+    from linfit import validation
+
     settings = {
         "epochs": validation.check_epochs(given["epochs"]),
         "learning_rate": validation.check_learning_rate(given["learning_rate"]),
         "w": validation.check_float32_scalar(given["w"], "w"),
         "b": validation.check_float32_scalar(given["b"], "b"),
-        "batch_size": validation.check_batch_size(given["batch_size"], len(x)),
         "workers": validation.check_integer(
             given["workers"], "workers", 1, MAX_WORKERS
         ),
@@ -148,7 +156,7 @@ def _settings(
         if seconds <= 0:
             raise InputValueError(f"{name} must be > 0 seconds, got {seconds:g}")
         settings[name] = seconds
-    return x, y, settings
+    return settings
 
 
 def _launch(
@@ -169,7 +177,12 @@ def _launch(
     with the workers' addresses once they are chosen; ``isolate`` overrides
     [`isolation_available`][linfit.parallel.multiworker.isolation_available].
     """
-    x, y, settings = _settings(x, y, **given)
+    plan = given.pop("plan", None)
+    if plan is None:
+        x, y, settings = _settings(x, y, **given)
+    else:
+        settings = _common_settings(**given)
+        settings["plan"] = plan.to_json()
     settings["faults"] = {
         kind: {str(index): k for index, k in which.items()}
         for kind, which in (faults or {}).items()
@@ -181,8 +194,9 @@ def _launch(
     command = [sys.executable, "-m", "linfit.parallel.workers", role]
     with tempfile.TemporaryDirectory(prefix="linfit-multiworker-") as folder:
         work = Path(folder)
-        np.save(work / "x.npy", x)
-        np.save(work / "y.npy", y)
+        if plan is None:
+            np.save(work / "x.npy", x)
+            np.save(work / "y.npy", y)
         (work / "settings.json").write_text(json.dumps(settings))
         prefix = list(ISOLATE) if isolated else []
         with subprocess.Popen(
@@ -196,24 +210,49 @@ def _launch(
                 raise
         result = json.loads((work / "result.json").read_text())
     if "error" in result:
+        _raise_data_error(result["error"], plan)
         raise LinfitError(result["error"])
     if diagnostics is not None:
-        diagnostics.update(max_threads=result["threads"], isolated=isolated)
+        diagnostics.update(
+            max_threads=result["threads"],
+            isolated=isolated,
+            read_seconds=result.get("read_seconds", {}),
+        )
     columns = result["history"]
     history = History.from_rows(columns["w"], columns["b"], columns["loss"])
     if columns["diverged"] is not None:
         from linfit.reference import stable_learning_rate
 
         batch = settings["batch_size"]
+        if plan is not None:
+            from linfit.parallel.shards import moments_of
+
+            stable, batch, n = moments_of(plan).stable_learning_rate(), 0, 0
+        else:
+            stable, n = stable_learning_rate(x), len(x)
         raise DivergenceError(
             columns["diverged"]["epoch"],
             columns["diverged"]["loss"],
             settings["learning_rate"],
-            stable_learning_rate(x),
+            stable,
             history,
-            batch if batch < len(x) else None,
+            batch if batch < n else None,
         )
     return history
+
+
+def _raise_data_error(error: str, plan: Any) -> None:
+    """A worker's refusal of a bad row, with the row's line in the whole file."""
+    if plan is None or not error.startswith("{"):
+        return
+    from linfit.errors import DataFileError
+    from linfit.parallel.shards import line_in_file
+
+    found = json.loads(error)
+    line = found["data_error"]["line"]
+    if line is not None and plan.kind == "csv":
+        line = line_in_file(plan, found["worker"], line)
+    raise DataFileError(plan.path, found["data_error"]["reason"], line)
 
 
 def _wait(
@@ -241,6 +280,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"linfit: error: {message} (see '{self.prog} --help')\n")
 
 
+def _columns(text: str) -> tuple[str | int, str | int]:
+    from linfit.files.csvfile import parse_columns
+
+    try:
+        return parse_columns(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m linfit.multiworker``: the example on local worker processes."""
     defaults = argparse.ArgumentDefaultsHelpFormatter
@@ -258,6 +306,26 @@ def main(argv: list[str] | None = None) -> int:
         "--points", type=int, default=1001, help="synthesized points (seed 0)"
     )
     parser.add_argument(
+        "--data",
+        metavar="FILE",
+        default=None,
+        help="train full batch on a CSV or .npy file instead of the synthesized "
+        "points, each worker reading its own part of it once",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="X,Y",
+        type=_columns,
+        default=None,
+        help="with --data: the two columns, by header name or 0-based index",
+    )
+    parser.add_argument(
+        "--comments",
+        metavar="CHAR",
+        default=None,
+        help="with --data (CSV): skip whole lines that start with CHAR",
+    )
+    parser.add_argument(
         "--stall-timeout",
         type=float,
         default=120.0,
@@ -271,6 +339,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     try:
+        if arguments.data is not None:
+            from linfit.parallel.shards import main_on_file
+
+            return main_on_file(arguments)
         import linfit
 
         x, y = (t.numpy() for t in linfit.synthesize(n=arguments.points, seed=0))

@@ -131,7 +131,11 @@ def supervise(folder: Path, isolated: bool) -> int:
             _write(folder / "result.json", {"error": failure})
         else:
             history = json.loads((folder / "history.json").read_text())
-            _write(folder / "result.json", {"history": history, "threads": threads})
+            reads = _read(folder / "read_seconds.json") or {}
+            _write(
+                folder / "result.json",
+                {"history": history, "threads": threads, "read_seconds": reads},
+            )
     finally:
         _stop(processes, None)
     return 0
@@ -154,12 +158,18 @@ def _watch(
         for index, process in enumerate(processes):
             log = folder / f"worker{index}.log"
             if process.poll() not in (None, 0):
+                data_error = _read(folder / f"data_error{index}.json")
+                if data_error is not None:
+                    return json.dumps({"data_error": data_error, "worker": index}), most
                 return (
                     f"worker {index} failed with exit status {process.returncode}; the run "
                     f"was stopped. Its log ends with: {_tail(log)}"
                 ), most
             beat = _read(folder / f"heartbeat{index}.json")
-            done = -1 if beat is None else int(beat["epochs"])
+            # Progress: a new epoch, or a heartbeat of a worker still reading its part.
+            done = (
+                -1 if beat is None else int(beat["epochs"]) + int(beat.get("beats", 0))
+            )
             most[index] = max(most[index], 0 if beat is None else int(beat["threads"]))
             if done != progress[index][0]:
                 progress[index] = (done, now)
@@ -175,6 +185,12 @@ def _watch(
     for index in range(len(processes)):
         beat = _read(folder / f"heartbeat{index}.json") or {}
         most[index] = max(most[index], int(beat.get("threads", 0)))
+        if "read_seconds" in beat:
+            reads = _read(folder / "read_seconds.json") or {}
+            _write(
+                folder / "read_seconds.json",
+                {**reads, str(index): beat["read_seconds"]},
+            )
     return None, most
 
 
@@ -203,6 +219,9 @@ def work(folder: Path) -> None:
     beat = folder / f"heartbeat{index}.json"
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     settings = json.loads((folder / "settings.json").read_text())
+    if "plan" in settings:
+        work_on_part(folder, settings, strategy, index)
+        return
     x, y = np.load(folder / "x.npy"), np.load(folder / "y.npy")
     faults = settings.get("faults", {})
     fail_after = faults.get("fail", {}).get(str(index))
@@ -251,6 +270,93 @@ def work(folder: Path) -> None:
             "loss": history.loss.tolist(),
         }
         _write(folder / "history.json", {**columns, "diverged": diverged})
+
+
+def work_on_part(
+    folder: Path, settings: dict[str, Any], strategy: Any, index: int
+) -> None:
+    """One worker of a file split between workers ([`linfit.parallel.shards`][]).
+
+    It reads its part once, summing it with the shift every worker shares; one
+    all-reduce adds the sums of every part; then every worker takes the same
+    epochs on the moments engine, and the chief writes the History.
+    """
+    import threading
+
+    from linfit._tensorflow import tf
+    from linfit.engines import moments as moments_engine
+    from linfit.engines.problem import Problem
+    from linfit.engines.recorder import Recorder
+    from linfit.errors import DataFileError, DivergenceError
+    from linfit.moments import MomentSums
+    from linfit.parallel.shards import Plan, read_part
+
+    beat = folder / f"heartbeat{index}.json"
+    plan = Plan.from_json(settings["plan"])
+    reading = threading.Event()
+
+    def heartbeats() -> None:  # alive while reading: the read makes no epochs
+        count = 0
+        while not reading.wait(HEARTBEAT_SECONDS):
+            count += 1
+            _write(beat, {"epochs": 0, "beats": count, "threads": _threads()})
+
+    threading.Thread(target=heartbeats, daemon=True).start()
+    started = time.perf_counter()
+    try:
+        sums = read_part(plan, index)
+    except DataFileError as error:
+        reason = str(error).removeprefix(f"{plan.path}:").removeprefix(f"{error.line}:")
+        _write(
+            folder / f"data_error{index}.json",
+            {"reason": reason.strip(), "line": error.line},
+        )
+        os._exit(2)  # the supervisor stops the others, blocked in the all-reduce
+    seconds = time.perf_counter() - started
+    reading.set()
+    local = tf.constant(sums.totals, dtype=tf.float64)
+    summed = strategy.run(
+        lambda: tf.distribute.get_replica_context().all_reduce(
+            tf.distribute.ReduceOp.SUM, local
+        )
+    )
+    totals = strategy.experimental_local_results(summed)[0].numpy()
+    whole = MomentSums(plan.shift)
+    whole.totals = np.asarray(totals, dtype=np.float64)
+    full = whole.moments()
+    empty = np.zeros(0, np.float32)
+    start = (settings["w"], settings["b"])
+    problem = Problem(
+        None,
+        start,
+        empty,
+        empty,
+        full,
+        settings["epochs"],
+        settings["learning_rate"],
+        full.n,
+    )
+    recorder = Recorder(problem, on_divergence=settings["on_divergence"])
+    diverged = None
+    try:
+        moments_engine.run(problem, recorder)
+    except DivergenceError as error:
+        diverged = {"epoch": error.epoch, "loss": error.loss}
+    _write(
+        beat, {"epochs": len(recorder), "threads": _threads(), "read_seconds": seconds}
+    )
+    if index == 0:
+        history = recorder.history()
+        _write(
+            folder / "history.json",
+            {
+                "w": history.w.tolist(),
+                "b": history.b.tolist(),
+                "loss": history.loss.tolist(),
+                "diverged": diverged,
+                "n": full.n,
+            },
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
