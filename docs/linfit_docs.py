@@ -246,6 +246,46 @@ def bench_report() -> dict[str, Any]:
     return json.loads((Path(__file__).parent / "data" / "bench.json").read_text())
 
 
+def scale_report() -> dict[str, Any]:
+    """The scale run kept in docs/data/scale.json (``linfit bench --scale --output``)."""
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parent / "data" / "scale.json").read_text())
+
+
+def scale_table(report: dict[str, Any], language: str) -> str:
+    """The scale run as a Markdown table, times as ratios to ``np.loadtxt``."""
+    en = language == "en"
+    header = (
+        "| rows | file MB | np.loadtxt s | pyarrow | streamed | ns per byte "
+        "| `linfit fit` s | peak MB |"
+        if en
+        else "| 行数 | 文件 MB | np.loadtxt 秒 | pyarrow | 流式读取 | 每字节纳秒 "
+        "| `linfit fit` 秒 | 内存峰值 MB |"
+    )
+    lines = [header, "|" + "---:|" * 8]
+    for row in report["results"]:
+        base = row["loadtxt_seconds"]
+        lines.append(
+            f"| {row['rows']:,} | {row['bytes'] / 1e6:.0f} | {base:.3g} "
+            f"| {row['pyarrow_seconds'] / base:.2f}× | {row['streamed_seconds'] / base:.2f}× "
+            f"| {row['streamed_seconds'] / row['bytes'] * 1e9:.2f} "
+            f"| {row['fit_seconds']:.3g} | {row['fit_peak_mb']:.0f} |"
+        )
+    largest = report["results"][-1]
+    if "read_2_workers_seconds" in largest:
+        ratio = largest["read_2_workers_seconds"] / largest["read_1_worker_seconds"]
+        rows = f"{largest['rows']:,}"
+        lines.append("")
+        lines.append(
+            f"Reading {rows} rows on 2 workers took {ratio:.2f}× the time on 1."
+            if en
+            else f"读 {rows} 行：两个工作进程所用时间是一个进程的 {ratio:.2f} 倍。"
+        )
+    return "\n".join(lines)
+
+
 _WORDS = {
     "en": {
         "method": "method",

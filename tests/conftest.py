@@ -37,7 +37,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Split the CPU into two logical devices before TensorFlow initializes its devices."""
+    """Split the CPU into two logical devices before TensorFlow initializes its devices.
+
+    Not in pytest-xdist's controller, which runs no test: importing TensorFlow
+    there would only delay starting the workers by seconds.
+    """
+    if getattr(config.option, "numprocesses", None) and not hasattr(
+        config, "workerinput"
+    ):
+        return
     from linfit._tensorflow import tf
 
     cpu = tf.config.list_physical_devices("CPU")[0]

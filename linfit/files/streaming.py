@@ -10,7 +10,7 @@ History equals that of loading the file and calling ``train(mode="moments")`` up
 to the moments' float64 rounding ([`linfit.bounds.moments_error_bound`][]).
 
 Minibatches in data order need a pass per epoch: each epoch streams the file again
-through ``tf.data`` (the seeds' tool for input pipelines), re-cut into batches of
+through ``tf.data`` (the original tutorials' tool for input pipelines), re-cut into batches of
 ``batch_size`` with ``Dataset.rebatch``, and takes the steps of
 [`linfit.loop.training_loop`][]; each row's full-data loss comes from the moments.
 A shuffled run visits the points in a new order every epoch, which needs them all

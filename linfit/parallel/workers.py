@@ -293,6 +293,10 @@ def work_on_part(
 
     beat = folder / f"heartbeat{index}.json"
     plan = Plan.from_json(settings["plan"])
+    with contextlib.suppress(ImportError):  # the workers share the cores
+        import pyarrow
+
+        pyarrow.set_cpu_count(max(1, (os.cpu_count() or 1) // len(plan.parts)))
     reading = threading.Event()
 
     def heartbeats() -> None:  # alive while reading: the read makes no epochs
