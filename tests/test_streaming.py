@@ -158,7 +158,7 @@ def test_a_shuffled_run_loads_the_points_or_says_what_it_needs(tmp_path, monkeyp
     streamed = streaming.train_streaming(linfit.LinearModel(), source, **settings)
     loaded = linfit.train(linfit.LinearModel(), x, y, mode="auto", **settings)
     assert streamed.w.tobytes() == loaded.w.tobytes()
-    monkeypatch.setattr(streaming, "_free_memory", lambda: 1e4)
+    monkeypatch.setattr(streaming, "free_memory", lambda: 1e4)
     with pytest.raises(InputValueError, match="needs them all in memory"):
         streaming.train_streaming(linfit.LinearModel(), source, **settings)
 
@@ -312,3 +312,24 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path, monkeypatch, kind) -> Non
         read_moments(source)  # first use imports the parser: not part of the peak
         peaks.append(_peak_bytes(lambda source=source: read_moments(source)))
     assert peaks[1] - peaks[0] <= 24 * n / 10, peaks
+
+
+def test_a_minibatch_fit_of_a_file_too_large_to_load_streams_it(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """``linfit fit --batch-size`` on a file beyond a quarter of the free memory."""
+    import json
+
+    x, y = CANONICAL.x, CANONICAL.y
+    source = write("npy", tmp_path, x, y)
+    monkeypatch.setattr(streaming, "free_memory", lambda: 4.0)
+    argv = ["fit", "--data", str(source), "--epochs", "3", "--learning-rate", "0.1"]
+    status, out, _ = run_cli(capsys, *argv, "--batch-size", "300", "--json")
+    document = json.loads(out)
+    assert status == 0 and document["inputs"]["streamed"] is True
+    assert document["inputs"]["engine"] == "eager"
+    eager = linfit.train(
+        linfit.LinearModel(), x, y, epochs=3, learning_rate=0.1, batch_size=300
+    )
+    got = np.asarray(document["history"]["w"], dtype=np.float32)
+    assert got.tobytes() == eager.w.tobytes()  # the same steps, batch by batch

@@ -23,6 +23,28 @@ def columns_option(text: str) -> tuple[str | int, str | int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _too_large_to_load(arguments: argparse.Namespace) -> bool:
+    """A minibatch run on a file that would fill a quarter of the free memory.
+
+    Loaded, its points would take about a byte of memory per byte of CSV (float32
+    x and y plus their TensorFlow copies); such a run streams the file through
+    tf.data in every epoch instead, in data order.
+    """
+    import os
+
+    from linfit.files import streaming
+
+    if arguments.batch_size is None or arguments.data == "-":
+        return False
+    if arguments.strategy == "mirrored" or arguments.mode not in ("auto", "eager"):
+        return False
+    try:
+        size = os.path.getsize(arguments.data)
+    except OSError:
+        return False  # the reader says what is wrong with it
+    return size > streaming.free_memory() / 4
+
+
 def fit(arguments: argparse.Namespace) -> None:
     """Run ``linfit fit`` with the parsed ``arguments``.
 
@@ -38,7 +60,7 @@ def fit(arguments: argparse.Namespace) -> None:
         arguments.strategy != "mirrored"
         and arguments.batch_size is None
         and arguments.mode in ("auto", "moments")
-    )
+    ) or _too_large_to_load(arguments)
     # NumPy only: a bad file is refused before TensorFlow loads.
     if streamed:
         full = read_moments(source, **options)
@@ -79,7 +101,13 @@ def fit(arguments: argparse.Namespace) -> None:
         "learning_rate": arguments.learning_rate,
         "verbose": not (arguments.json or arguments.quiet),
     }
-    if streamed:
+    if streamed and arguments.batch_size is not None:  # a pass per epoch: tf.data
+        from linfit.files.streaming import train_streaming
+
+        history = train_streaming(
+            model, source, batch_size=arguments.batch_size, **options, **settings
+        )
+    elif streamed:
         from linfit.files.streaming import train_on_moments
 
         history = train_on_moments(model, full, **settings)
@@ -102,7 +130,13 @@ def fit(arguments: argparse.Namespace) -> None:
                 "learning_rate": arguments.learning_rate,
                 "epochs": arguments.epochs,
                 "batch_size": arguments.batch_size,
-                "engine": engines.choose(strategy).NAME if mode == "auto" else mode,
+                "engine": (
+                    "eager"
+                    if streamed and arguments.batch_size is not None
+                    else engines.choose(strategy).NAME
+                    if mode == "auto"
+                    else mode
+                ),
                 "streamed": streamed,
                 "init": {"w": arguments.init_w, "b": arguments.init_b},
             },

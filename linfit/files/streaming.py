@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     from linfit.history import History
     from linfit.model import LinearModel
 
-__all__ = ["train_on_moments", "train_streaming"]
+__all__ = ["free_memory", "train_on_moments", "train_streaming"]
 
 
-def _free_memory() -> float:
+def free_memory() -> float:
     """Bytes of memory available now (Linux), else infinity (unknown)."""
     try:
         return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
@@ -47,7 +47,7 @@ def _free_memory() -> float:
 def _in_memory(source: Source, n: int, **options: Any) -> tuple[np.ndarray, np.ndarray]:
     """Every point of ``source``, for a run that needs them all at once."""
     needed = 24.0 * n  # float32 x and y, and the TensorFlow copies of a batch order
-    free = _free_memory()
+    free = free_memory()
     if needed > free / 2:
         raise InputValueError(
             f"a shuffled run visits the {n:,} points in a new order every epoch, so "
