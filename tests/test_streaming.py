@@ -54,7 +54,7 @@ def write(kind: str, path, x: np.ndarray, y: np.ndarray):
     return target
 
 
-@settings(max_examples=examples(100))
+@settings(max_examples=examples(40))
 @given(offset_datasets(), st.lists(st.integers(0, 40), max_size=4))
 def test_moments_of_pieces_are_within_the_bound_of_the_exact_moments(
     data, cuts
@@ -73,7 +73,7 @@ def test_moments_of_pieces_are_within_the_bound_of_the_exact_moments(
         assert abs(getattr(got, name) - value) <= bound[name], name
 
 
-@settings(max_examples=examples(100))
+@settings(max_examples=examples(40))
 @given(problems())
 def test_the_loss_bound_from_moments_holds(problem: Setup) -> None:
     """``moments_loss_error_bound`` bounds |Moments.loss − exact loss| without the data."""
