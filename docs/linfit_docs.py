@@ -153,41 +153,6 @@ def check_numpy_port(argv: list[str]) -> tuple[int, str]:
     return status, text
 
 
-def source(obj: Any, docstring: bool = False) -> str:
-    """The source code of a function or class of linfit, as it is in the package.
-
-    The docstring is left out unless asked for: the page shows it, rendered, in
-    the API entry next to the code.
-    """
-    import ast
-    import inspect
-    import textwrap
-
-    text = textwrap.dedent(inspect.getsource(obj)).rstrip()
-    if docstring:
-        return text
-    lines = text.splitlines()
-    tree = ast.parse(text)
-    drop: set[int] = set()
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (
-            isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-            and body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(getattr(body[0], "value", None), ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            drop.update(range(body[0].lineno - 1, body[0].end_lineno))
-    kept = [line for number, line in enumerate(lines) if number not in drop]
-    tidy = [
-        line
-        for index, line in enumerate(kept)
-        if line.strip() or index == 0 or not kept[index - 1].rstrip().endswith(":")
-    ]
-    return "\n".join(tidy)
-
-
 def table(rows: list[list[Any]], header: list[str]) -> str:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -216,7 +181,6 @@ __all__ = [
     "learning_rate_runs",
     "moments_speedups",
     "passes_per_step",
-    "source",
     "svg",
     "table",
 ]
@@ -264,19 +228,19 @@ def scale_table(report: dict[str, Any], language: str) -> str:
         else "| 行数 | 文件 MB | np.loadtxt 秒 | pyarrow | 流式读取 | 每字节纳秒 "
         "| `linfit fit` 秒 | 内存峰值 MB |"
     )
+    from linfit.cli.scale import ratios, two_worker_ratio
+
     lines = [header, "|" + "---:|" * 8]
-    for row in report["results"]:
-        base = row["loadtxt_seconds"]
+    for row in ratios(report):
         lines.append(
-            f"| {row['rows']:,} | {row['bytes'] / 1e6:.0f} | {base:.3g} "
-            f"| {row['pyarrow_seconds'] / base:.2f}× | {row['streamed_seconds'] / base:.2f}× "
-            f"| {row['streamed_seconds'] / row['bytes'] * 1e9:.2f} "
+            f"| {row['rows']:,} | {row['megabytes']:.0f} | {row['loadtxt_seconds']:.3g} "
+            f"| {row['pyarrow']:.2f}× | {row['streamed']:.2f}× "
+            f"| {row['ns_per_byte']:.2f} "
             f"| {row['fit_seconds']:.3g} | {row['fit_peak_mb']:.0f} |"
         )
-    largest = report["results"][-1]
-    if "read_2_workers_seconds" in largest:
-        ratio = largest["read_2_workers_seconds"] / largest["read_1_worker_seconds"]
-        rows = f"{largest['rows']:,}"
+    ratio = two_worker_ratio(report)
+    if ratio is not None:
+        rows = f"{report['results'][-1]['rows']:,}"
         lines.append("")
         lines.append(
             f"Reading {rows} rows on 2 workers took {ratio:.2f}× the time on 1."

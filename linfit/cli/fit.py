@@ -52,7 +52,7 @@ def fit(arguments: argparse.Namespace) -> None:
     read, in pieces of bounded size, then every epoch on the moments
     ([`linfit.files.streaming`][]). Any other run loads the points.
     """
-    from linfit.files.sources import chunks, read_moments
+    from linfit.files.sources import read_moments, read_points
 
     source: Any = sys.stdin.buffer if arguments.data == "-" else arguments.data
     options = {"columns": arguments.columns, "comments": arguments.comments}
@@ -67,20 +67,9 @@ def fit(arguments: argparse.Namespace) -> None:
         n, best_w, best_b = full.n, *full.least_squares()
         best = (best_w, best_b, full.loss(best_w, best_b))
     else:
-        import numpy as np
-
         from linfit.cli.report import least_squares_line
 
-        parts = list(chunks(source, **options))
-        x = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.float32)
-        y = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32)
-        if len(x) < 2:
-            from linfit.errors import DataFileError
-            from linfit.files.blocks import name_of
-
-            raise DataFileError(
-                name_of(source), f"needs at least 2 data rows, found {len(x)}"
-            )
+        x, y = read_points(source, **options)
         n, best = len(x), least_squares_line(x, y)
     import linfit
     from linfit import engines

@@ -30,7 +30,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ROWS", "main", "scale_benchmark", "scale_table"]
+__all__ = [
+    "ROWS",
+    "main",
+    "ratios",
+    "scale_benchmark",
+    "scale_table",
+    "two_worker_ratio",
+]
 
 ROWS = (10**6, 10**7)
 """The file sizes measured by default (``--scale-rows`` adds larger ones)."""
@@ -148,30 +155,53 @@ def scale_benchmark(
     }
 
 
+def ratios(report: dict[str, Any]) -> list[dict[str, float]]:
+    """Each size's derived numbers: times as ratios to ``np.loadtxt``, ns per byte."""
+    return [
+        {
+            "rows": row["rows"],
+            "megabytes": row["bytes"] / 1e6,
+            "loadtxt_seconds": row["loadtxt_seconds"],
+            "pyarrow": row["pyarrow_seconds"] / row["loadtxt_seconds"],
+            "streamed": row["streamed_seconds"] / row["loadtxt_seconds"],
+            "ns_per_byte": row["streamed_seconds"] / row["bytes"] * 1e9,
+            "fit_seconds": row["fit_seconds"],
+            "fit_peak_mb": row["fit_peak_mb"],
+        }
+        for row in report["results"]
+    ]
+
+
+def two_worker_ratio(report: dict[str, Any]) -> float | None:
+    """The read on 2 workers over the read on 1, for the largest file (if measured)."""
+    largest = report["results"][-1]
+    if "read_2_workers_seconds" not in largest:
+        return None
+    return float(largest["read_2_workers_seconds"] / largest["read_1_worker_seconds"])
+
+
 def scale_table(report: dict[str, Any]) -> str:
     """The report as a plain-text table: times as ratios to ``np.loadtxt``."""
     lines = [
         f"{'rows':>12} {'MB':>8} {'loadtxt s':>10} {'pyarrow':>8} {'streamed':>9} "
         f"{'ns/byte':>8} {'fit s':>7} {'fit MB':>7}",
     ]
-    base = report["results"][0]["fit_peak_mb"]
-    for row in report["results"]:
-        loadtxt = row["loadtxt_seconds"]
+    rows = ratios(report)
+    for row in rows:
         lines.append(
-            f"{row['rows']:>12,} {row['bytes'] / 1e6:>8.0f} {loadtxt:>10.3g} "
-            f"{row['pyarrow_seconds'] / loadtxt:>7.2f}× {row['streamed_seconds'] / loadtxt:>8.2f}× "
-            f"{row['streamed_seconds'] / row['bytes'] * 1e9:>8.2f} {row['fit_seconds']:>7.3g} "
+            f"{row['rows']:>12,} {row['megabytes']:>8.0f} {row['loadtxt_seconds']:>10.3g} "
+            f"{row['pyarrow']:>7.2f}× {row['streamed']:>8.2f}× "
+            f"{row['ns_per_byte']:>8.2f} {row['fit_seconds']:>7.3g} "
             f"{row['fit_peak_mb']:>7.0f}"
         )
-    largest = report["results"][-1]
+    growth = rows[-1]["fit_peak_mb"] - rows[0]["fit_peak_mb"]
     lines.append(
-        f"peak memory of the largest fit: {largest['fit_peak_mb'] - base:+.0f} MB "
-        "beside the smallest"
+        f"peak memory of the largest fit: {growth:+.0f} MB beside the smallest"
     )
-    if "read_2_workers_seconds" in largest:
-        ratio = largest["read_2_workers_seconds"] / largest["read_1_worker_seconds"]
+    ratio = two_worker_ratio(report)
+    if ratio is not None:
         lines.append(
-            f"read of {largest['rows']:,} rows on 2 workers / on 1 worker: {ratio:.2f}"
+            f"read of {rows[-1]['rows']:,} rows on 2 workers / on 1 worker: {ratio:.2f}"
         )
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ from linfit.files import formats
 from linfit.files.csvfile import Columns, iter_csv
 from linfit.moments import Moments, MomentSums
 
-__all__ = ["chunks", "is_path", "read_moments"]
+__all__ = ["chunks", "is_path", "read_moments", "read_points"]
 
 Source = Any
 """A path, a binary stream of CSV, or an iterable of ``(x, y)`` pairs."""
@@ -102,13 +102,30 @@ def read_moments(
     for x, y in chunks(source, columns=columns, comments=comments):
         sums.add(x, y)
     if sums.totals[0] < 2:
-        from linfit.errors import DataFileError
-        from linfit.files.blocks import name_of
-
-        name = (
-            name_of(source) if is_path(source) or hasattr(source, "read") else "source"
-        )
-        raise DataFileError(
-            name, f"needs at least 2 data rows, found {int(sums.totals[0])}"
-        )
+        raise _too_few(source, int(sums.totals[0]))
     return sums.moments()
+
+
+def read_points(
+    source: Source, *, columns: Columns | None = None, comments: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every point of ``source`` in memory: float32 ``(x, y)`` of shape ``(N,)``.
+
+    Arguments as for [`chunks`][linfit.files.sources.chunks].
+
+    Raises:
+        DataFileError: If the file cannot be used, or holds fewer than 2 points.
+    """
+    parts = list(chunks(source, columns=columns, comments=comments))
+    count = sum(len(x) for x, _ in parts)
+    if count < 2:
+        raise _too_few(source, count)
+    return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+
+
+def _too_few(source: Source, count: int) -> Exception:
+    from linfit.errors import DataFileError
+    from linfit.files.blocks import name_of
+
+    name = name_of(source) if is_path(source) or hasattr(source, "read") else "source"
+    return DataFileError(name, f"needs at least 2 data rows, found {count}")

@@ -26,7 +26,7 @@ import numpy as np
 
 from linfit.errors import InputValueError
 from linfit.files.csvfile import Columns
-from linfit.files.sources import Source, chunks, is_path, read_moments
+from linfit.files.sources import Source, chunks, is_path, read_moments, read_points
 from linfit.moments import Moments
 
 if TYPE_CHECKING:
@@ -55,8 +55,7 @@ def _in_memory(source: Source, n: int, **options: Any) -> tuple[np.ndarray, np.n
             f"{free / 2**30:.1f} GiB are free): train with batches in data order "
             "(no shuffle_seed), which streams the file, or on a sample of it"
         )
-    parts = list(chunks(source, **options))
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return read_points(source, **options)
 
 
 def train_streaming(
