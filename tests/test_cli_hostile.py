@@ -178,3 +178,11 @@ def test_real_process_on_binary_garbage(tmp_path) -> None:
         result.stderr.startswith("linfit: error: ") and result.stderr.count("\n") == 1
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("rows", ["0", "-5", "many", "999"])
+def test_bench_scale_refuses_a_size_it_cannot_measure(capsys, rows) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["bench", "--scale", "--scale-rows", rows])
+    err = capsys.readouterr().err
+    assert raised.value.code == 2 and err.count("\n") == 1 and "--scale-rows" in err

@@ -57,6 +57,19 @@ bound is computed).
 Exit status: 0 when every case passes, 1 when a case fails, 2 on bad input."""
 
 
+def _scale_rows(text: str) -> int:
+    """``--scale-rows N``: a whole number of rows, at least 1000."""
+    try:
+        rows = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if rows < 1000:
+        raise argparse.ArgumentTypeError(f"must be at least 1000 rows, got {rows}")
+    return rows
+
+
 def _columns(text: str) -> tuple[str | int, str | int]:
     from linfit.cli.fit import columns_option
 
@@ -197,10 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--scale-rows",
         metavar="N",
-        type=int,
+        type=_scale_rows,
         action="append",
         default=[],
-        help="with --scale: also measure a file of N rows (repeatable), e.g. 100000000",
+        help="with --scale: also measure a file of N rows (N >= 1000; repeatable), e.g. "
+        "100000000",
     )
 
     conformance = commands.add_parser(
