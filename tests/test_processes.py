@@ -78,8 +78,8 @@ def interrupt_after(
 INTERRUPT_SECONDS = 10
 """How soon a Ctrl-C must end a run. The engines look for it between epochs (eager)
 or between chunks of about 0.1 s (compiled), and the data reader between blocks of
-16 MiB (a pipe is read in the caller's thread): well under a second on an idle machine. 10 s holds with both cores busy and
-the process getting a third of one."""
+16 MiB (a pipe is read in the caller's thread): well under a second on an idle
+machine. 10 s holds with both cores busy and the process getting a third of one."""
 
 
 @pytest.mark.parametrize("mode", ["eager", "xla"])
